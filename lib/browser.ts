@@ -1,0 +1,17 @@
+/**
+ * The browser build of the library: tfjs core, all four backends, and lib/.
+ *
+ * Pages import this one bundle (built by scripts/build-engine.ts into src/_descent/), so there is exactly one
+ * tfjs instance on a page and its backends and gradient registrations are shared by everything.
+ */
+import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-backend-webgl";
+import "@tensorflow/tfjs-backend-webgpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import * as tf from "@tensorflow/tfjs-core";
+import { useFastMatMulGradient } from "./engine/matmul-gradient.js";
+
+useFastMatMulGradient();
+
+export { tf, setWasmPaths };
+export * from "./index.js";

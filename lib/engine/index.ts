@@ -1,0 +1,2 @@
+export * from "./backend.js";
+export { useFastMatMulGradient, plainMatMul, batchMatMulGradConfig } from "./matmul-gradient.js";

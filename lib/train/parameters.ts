@@ -1,0 +1,54 @@
+/**
+ * Parameters with gradient buffers, in the torch style the seeds teach: gradients accumulate into `.grads`
+ * until someone zeroes them. That is what makes gradient accumulation over micro-batches work, and what
+ * makes forgetting `zeroGrad()` (or zeroing inside the accumulation loop, as seed 002's exercise does) a bug
+ * you can see.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+
+export class Parameters {
+  readonly vars: tf.Variable[];
+  /** One buffer per variable; summed over every `backward` since the last `zeroGrad`. */
+  grads: tf.Tensor[];
+
+  constructor(vars: tf.Variable[]) {
+    this.vars = vars;
+    this.grads = vars.map((v) => tf.zerosLike(v));
+  }
+
+  /** Reset every gradient buffer to zero. */
+  zeroGrad(): void {
+    for (let i = 0; i < this.grads.length; i++) {
+      this.grads[i].dispose();
+      this.grads[i] = tf.zerosLike(this.vars[i]);
+    }
+  }
+
+  /**
+   * Forward and backward in one call (tfjs records the forward pass on a tape and differentiates it):
+   * evaluates `loss()`, adds ∂loss/∂θ into `.grads`, returns the loss value as a number.
+   */
+  backward(loss: () => tf.Scalar): number {
+    const { value, grads } = tf.variableGrads(loss, this.vars);
+    for (let i = 0; i < this.vars.length; i++) {
+      const g = grads[this.vars[i].name];
+      const sum = tf.add(this.grads[i], g);
+      this.grads[i].dispose();
+      g.dispose();
+      this.grads[i] = sum;
+    }
+    const v = value.dataSync()[0];
+    value.dispose();
+    return v;
+  }
+
+  /** Current values as plain arrays (for charts and tests). */
+  values(): Float32Array[] {
+    return this.vars.map((v) => v.dataSync() as Float32Array);
+  }
+
+  dispose(): void {
+    for (const g of this.grads) g.dispose();
+    for (const v of this.vars) v.dispose();
+  }
+}

@@ -1,0 +1,17 @@
+// Observable Framework configuration for Descent. Pages live in src/; lib/ is bundled into src/_descent/.
+export default {
+  title: "Descent",
+  root: "src",
+  pages: [
+    { name: "Gradient descent, step by step", path: "/gradient-descent" },
+  ],
+  head: '<link rel="icon" href="data:,">',
+  footer: "Descent — optimizers, live in your browser. Everything on this page runs locally, from this site.",
+  // The default stylesheet list pulls a font from a CDN; Descent serves everything itself.
+  globalStylesheets: [],
+  style: "style.css",
+  search: false,
+  pager: true,
+  toc: true,
+  cleanUrls: true,
+};
