@@ -4,6 +4,8 @@
  * Pages import this one bundle (built by scripts/build-engine.ts into src/_descent/), so there is exactly one
  * tfjs instance on a page and its backends and gradient registrations are shared by everything.
  */
+// tfjs-core's entry point registers no gradients; this brings every kernel's gradient in.
+import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-webgl";
 import "@tensorflow/tfjs-backend-webgpu";

@@ -6,8 +6,9 @@
  * bundled here with esbuild, Node built-ins aliased to an empty module. `--watch` rebuilds on change (dev).
  */
 import * as esbuild from "esbuild";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import hljs from "highlight.js/lib/common";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,19 +17,6 @@ const empty = join(outdir, "empty.js");
 
 const nodeBuiltins = ["fs", "path", "os", "crypto", "worker_threads", "perf_hooks", "util", "url", "module"];
 
-export const options: esbuild.BuildOptions = {
-  entryPoints: [join(root, "lib/browser.ts")],
-  outfile: join(outdir, "descent.js"),
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  minify: true,
-  legalComments: "none",
-  logLevel: "warning",
-  alias: Object.fromEntries(nodeBuiltins.flatMap((m) => [[m, empty], [`node:${m}`, empty]])),
-  define: { "process.env.NODE_ENV": '"production"' },
-};
 
 /**
  * KaTeX's stylesheet and fonts must be copied into the site. Framework copies a node_modules file when a
@@ -45,6 +33,70 @@ function writeKatexAssets(): void {
   ];
   writeFileSync(join(outdir, "katex-assets.js"), lines.join("\n") + "\n");
 }
+
+/**
+ * The code a page shows is the code that runs: every `// #region NAME … // #endregion NAME` in lib/ is
+ * written to sources.json under "path/in/lib.ts#NAME", with its common indentation removed.
+ */
+export function extractRegions(source: string): Record<string, string> {
+  const regions: Record<string, string> = {};
+  const open = /^\s*\/\/ #region (\S+)/;
+  const lines = source.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const name = open.exec(lines[i])?.[1];
+    if (!name) continue;
+    const end = lines.findIndex((l, j) => j > i && l.trim() === `// #endregion ${name}`);
+    if (end < 0) throw new Error(`#region ${name} at line ${i + 1} has no matching #endregion`);
+    const body = lines.slice(i + 1, end);
+    const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+    regions[name] = body.map((l) => l.slice(indent)).join("\n").trimEnd();
+  }
+  return regions;
+}
+
+function libFiles(dir = join(root, "lib")): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? libFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+export function writeSources(): void {
+  const sources: Record<string, { file: string; code: string; html: string }> = {};
+  for (const path of libFiles()) {
+    const file = relative(root, path);
+    for (const [name, code] of Object.entries(extractRegions(readFileSync(path, "utf8")))) {
+      // Highlighted here with the same highlight.js classes Framework uses for fenced code.
+      const html = hljs.highlight(code, { language: "typescript" }).value;
+      sources[`${relative(join(root, "lib"), path)}#${name}`] = { file, code, html };
+    }
+  }
+  writeFileSync(join(outdir, "sources.json"), JSON.stringify(sources, null, 1) + "\n");
+}
+
+/** esbuild plugin: refresh sources.json whenever the bundle is rebuilt (dev --watch). */
+const sourcesPlugin: esbuild.Plugin = {
+  name: "descent-sources",
+  setup(build) {
+    build.onStart(() => writeSources());
+  },
+};
+
+export const options: esbuild.BuildOptions = {
+  entryPoints: [join(root, "lib/browser.ts")],
+  outfile: join(outdir, "descent.js"),
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  alias: Object.fromEntries(nodeBuiltins.flatMap((m) => [[m, empty], [`node:${m}`, empty]])),
+  define: { "process.env.NODE_ENV": '"production"' },
+  // Left as bare imports: Framework resolves them to the same node_modules copies the pages import.
+  external: ["@observablehq/plot", "d3", "d3-*", "htl", "katex"],
+  plugins: [sourcesPlugin],
+};
 
 export async function buildEngine(watch = false): Promise<void> {
   mkdirSync(outdir, { recursive: true });

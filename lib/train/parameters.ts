@@ -47,8 +47,23 @@ export class Parameters {
     return this.vars.map((v) => v.dataSync() as Float32Array);
   }
 
-  dispose(): void {
+  /** Free the gradient buffers; the variables stay alive. */
+  disposeGrads(): void {
     for (const g of this.grads) g.dispose();
+    this.grads = [];
+  }
+
+  /** Free gradient buffers and variables. */
+  dispose(): void {
+    this.disposeGrads();
     for (const v of this.vars) v.dispose();
   }
+}
+
+/**
+ * A trainable variable holding `values` (a number for a scalar). Unlike `tf.variable(tf.tensor(…))`, it
+ * leaves no intermediate tensor behind.
+ */
+export function variable(values: number | number[] | Float32Array, shape?: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(typeof values === "number" ? tf.scalar(values) : tf.tensor(values, shape), true));
 }

@@ -1,0 +1,59 @@
+/**
+ * Gradient accumulation: one optimizer step from k micro-batches, so a large effective batch fits in memory.
+ *
+ * Done right (`"correct"`), in torch terms:
+ *
+ *   optimizer.zero_grad()                       # once
+ *   for x, y in micro_batches:                  # k of them, N samples in all
+ *       (loss_fn(model(x), y) * len(x) / N).backward()   # gradients add up in .grad
+ *   optimizer.step()
+ *
+ * Each micro-batch's mean loss is weighted by its share of the samples (1/k when they are the same size), so
+ * the summed gradient is exactly the gradient of the mean loss over all N samples: one step of batch size N.
+ *
+ * Seed 002's exercise (`"broken"`) calls `optimizer.zero_grad()` inside the loop, before every micro-batch,
+ * and does not scale the loss. Each zero_grad throws away what the previous backward added, so the step uses
+ * only the last micro-batch's gradient: k× the forward/backward work for one ordinary step. Kept so a page
+ * can show it next to the fix.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Batch } from "../data/batches.js";
+import type { Parameters } from "./parameters.js";
+
+/** The loss of one batch: x is [size, features] float32, y is [size] int32 class indices. */
+export type BatchLoss = (x: tf.Tensor2D, y: tf.Tensor1D) => tf.Scalar;
+
+export type AccumulateMode = "correct" | "broken";
+
+/** The micro-batch fields accumulation reads. */
+export type MicroBatch = Pick<Batch, "x" | "y" | "size" | "features">;
+
+/**
+ * Fills `params.grads` from `micro` (see the module comment for the two modes) and returns the mean loss over
+ * the samples, i.e. Σ size_i·loss_i / N. Does not step. Creates no tensors that outlive the call besides the
+ * gradient buffers it replaces.
+ */
+export function accumulate(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, mode: AccumulateMode = "correct"): number {
+  if (micro.length === 0) throw new Error("accumulate: no micro-batches");
+  const total = micro.reduce((n, b) => n + b.size, 0);
+  let mean = 0;
+  if (mode === "correct") params.zeroGrad();
+  for (const b of micro) {
+    const share = b.size / total;
+    const x = tf.tensor2d(b.x, [b.size, b.features]);
+    const y = tf.tensor1d(b.y, "int32");
+    try {
+      if (mode === "correct") {
+        // backward returns the scaled loss share_i·loss_i; their sum is the mean over all samples.
+        mean += params.backward(() => tf.mul(loss(x, y), tf.scalar(share)) as tf.Scalar);
+      } else {
+        params.zeroGrad(); // the bug: inside the loop
+        mean += share * params.backward(() => loss(x, y));
+      }
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  }
+  return mean;
+}

@@ -1,0 +1,227 @@
+/**
+ * The training loop every page runs: an async generator that trains and reports.
+ *
+ * ```ts
+ * const model = mlp({ sizes: [784, 100, 10], init: "torch-default", seed: 1 });
+ * const opt = createOptimizer(adam, { lr: 1e-3 });
+ * for await (const p of train({
+ *   params: model.params,
+ *   loss: (x, y) => crossEntropy(forward(model, x), y),
+ *   data: { dataset: subset, batchSize: 64, seed: 1, normalize: { scale: 255, mean, std } },
+ *   optimizer: opt,
+ *   epochs: 1,
+ *   signal: invalidationController.signal,
+ * })) {
+ *   plot(p.step, p.loss);
+ * }                      // throws DivergedError if the loss becomes NaN or ±∞
+ * opt.dispose(); disposeModel(model);
+ * ```
+ *
+ * One step = one optimizer update = `accumulation` micro-batches (accumulate.ts), taken from one epoch; an
+ * epoch whose batch count is not a multiple of k ends with a shorter group, weighted by its samples.
+ *
+ * Stopping:
+ * - after `epochs` epochs or `steps` steps, whichever comes first (give at least one);
+ * - `signal` aborted: checked before every step and after every yield, so the run stops within one step; the generator
+ *   *returns* (no exception, no progress object for the unfinished step);
+ * - the consumer calls `return()` (what Framework does on invalidation) or breaks out of `for await`;
+ * - divergence: if a step's loss is NaN or ±∞ the optimizer does NOT take that step (the parameters keep their
+ *   last finite values) and the generator throws `DivergedError` ("diverged at step k (loss = NaN)", with
+ *   `.step` and `.loss`), after releasing its tensors — the same contract as `minimize` (minimize.ts). Pages
+ *   catch it and show the message next to the curve.
+ * In every case the loop disposes every tensor it created (gradient buffers it made for bare variables, batch
+ * tensors); the model's variables, a given `Parameters`' buffers and the optimizer stay the caller's.
+ *
+ * Responsiveness: the loop yields to the event loop with a macrotask (setImmediate in Node, a MessageChannel
+ * message in browsers, neither clamped to 4 ms like nested setTimeout) before each progress object and
+ * whenever `maxBlockMs` has passed since the last one, so input events wait at most about one step plus
+ * `maxBlockMs`.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { batches, type Batch, type BatchOptions } from "../data/batches.js";
+import type { Dataset } from "../data/dataset.js";
+import { accumulate, type AccumulateMode, type BatchLoss } from "./accumulate.js";
+import { DivergedError } from "./diverged.js";
+import type { Evaluation } from "./evaluate.js";
+import { Parameters } from "./parameters.js";
+
+/** What the loop needs from an optimizer (lib/optimizers' `createOptimizer(...)` satisfies it). */
+export interface StepOptimizer {
+  step(vars: tf.Variable[], grads: tf.Tensor[]): void;
+}
+
+/** A dataset with the options of `batches` (batch size, seed, augmentation, normalisation). */
+export interface DataSource extends BatchOptions {
+  dataset: Dataset;
+}
+
+export interface TrainOptions {
+  /** The model's variables, or a `Parameters` whose gradient buffers the loop fills (and leaves filled). */
+  params: Parameters | tf.Variable[];
+  loss: BatchLoss;
+  /** A dataset to batch (seeded shuffle per epoch), or any stream of batches (its `epoch` fields count epochs). */
+  data: DataSource | Iterable<Batch>;
+  optimizer: StepOptimizer;
+  epochs?: number;
+  steps?: number;
+  /** Micro-batches per optimizer step, k ≥ 1. Default 1. */
+  accumulation?: number;
+  /** "correct" (default) or "broken": seed 002's zero-grad-every-micro-batch bug (accumulate.ts). */
+  accumulate?: AccumulateMode;
+  /** Called whenever samplesSeen passes a multiple of `evaluateEvery`; its result rides on that progress object. */
+  evaluate?: (at: { step: number; epoch: number; samplesSeen: number }) => Evaluation | Promise<Evaluation>;
+  /** Samples between evaluations. Default: the dataset's size (once per epoch), or 10,000 for a stream. */
+  evaluateEvery?: number;
+  signal?: AbortSignal;
+  /** Steps between progress objects. Default 1. Evaluations and the last step are always reported. */
+  yieldEvery?: number;
+  /** Longest stretch, in ms, of training without giving the event loop a turn. Default 50. */
+  maxBlockMs?: number;
+}
+
+export interface Progress {
+  /** Optimizer steps taken so far (1 after the first). */
+  step: number;
+  /** 0-based epoch of this step's micro-batches. */
+  epoch: number;
+  /** 0-based index, within its epoch, of the last micro-batch this step used. */
+  batch: number;
+  /** Mean loss over the step's samples, measured before the update (as torch's `loss.item()`). */
+  loss: number;
+  /** Time spent training, in ms: wall time inside the generator, not counting time suspended at `yield`. */
+  elapsedMs: number;
+  /** Samples that went into steps so far (k micro-batches per step). */
+  samplesSeen: number;
+  eval?: Evaluation;
+}
+
+/** A macrotask: lets the browser handle input and paint, without setTimeout's 4 ms clamp. */
+export function nextMacrotask(): Promise<void> {
+  if (typeof setImmediate === "function") return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === "function") {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function isDataSource(data: DataSource | Iterable<Batch>): data is DataSource {
+  return "dataset" in data;
+}
+
+function positiveInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+    throw new Error(`train: ${name} must be a positive integer, got ${value}`);
+  }
+}
+
+export async function* train(options: TrainOptions): AsyncGenerator<Progress, void, undefined> {
+  const { loss, optimizer, epochs, steps, signal, accumulate: mode = "correct" } = options;
+  const k = options.accumulation ?? 1;
+  const yieldEvery = options.yieldEvery ?? 1;
+  const maxBlockMs = options.maxBlockMs ?? 50;
+  positiveInteger("accumulation", k);
+  positiveInteger("yieldEvery", yieldEvery);
+  positiveInteger("steps", steps);
+  positiveInteger("epochs", epochs);
+  if (epochs === undefined && steps === undefined) throw new Error("train: give epochs or steps (or both)");
+  if (mode !== "correct" && mode !== "broken") throw new Error(`train: accumulate must be "correct" or "broken", got ${mode}`);
+  const evaluateEvery = options.evaluateEvery ?? (isDataSource(options.data) ? options.data.dataset.count : 10_000);
+  positiveInteger("evaluateEvery", evaluateEvery);
+
+  const owned = !(options.params instanceof Parameters);
+  const params = options.params instanceof Parameters ? options.params : new Parameters(options.params);
+  const source: Iterator<Batch> = isDataSource(options.data)
+    ? batches(options.data.dataset, options.data, epochs ?? Infinity)
+    : options.data[Symbol.iterator]();
+  const maxEpochs = epochs ?? Infinity;
+
+  let step = 0;
+  let samplesSeen = 0;
+  let elapsedMs = 0;
+  let resumed = performance.now(); // start of the current stretch of work inside the generator
+  let lastBreak = resumed;
+  let pending: Batch | undefined;
+  let exhausted = false;
+  const next = (): Batch | undefined => {
+    if (pending) {
+      const b = pending;
+      pending = undefined;
+      return b;
+    }
+    if (exhausted) return undefined;
+    const r = source.next();
+    if (r.done || r.value.epoch >= maxEpochs) {
+      exhausted = true;
+      return undefined;
+    }
+    return r.value;
+  };
+  const aborted = () => signal?.aborted === true;
+
+  try {
+    while (!aborted() && (steps === undefined || step < steps)) {
+      // Gather up to k micro-batches from one epoch.
+      const first = next();
+      if (!first) break;
+      const micro = [first];
+      while (micro.length < k) {
+        const b = next();
+        if (!b) break;
+        if (b.epoch !== first.epoch) {
+          pending = b;
+          break;
+        }
+        micro.push(b);
+      }
+      if (aborted()) break;
+
+      const value = accumulate(params, micro, loss, mode);
+      const last = micro[micro.length - 1];
+      const size = micro.reduce((n, b) => n + b.size, 0);
+      const at = { step: step + 1, epoch: first.epoch, batch: last.index };
+
+      if (!Number.isFinite(value)) throw new DivergedError(at.step, value);
+
+      optimizer.step(params.vars, params.grads);
+      step++;
+      const before = samplesSeen;
+      samplesSeen += size;
+
+      let evaluation: Evaluation | undefined;
+      if (options.evaluate && Math.floor(samplesSeen / evaluateEvery) > Math.floor(before / evaluateEvery)) {
+        evaluation = await options.evaluate({ step, epoch: first.epoch, samplesSeen });
+      }
+
+      // Peek whether this was the last step, so the final loss is always reported.
+      let final = steps !== undefined && step >= steps;
+      if (!final) {
+        pending ??= next();
+        final = pending === undefined;
+      }
+
+      if (evaluation || final || step % yieldEvery === 0) {
+        await nextMacrotask();
+        if (aborted()) break;
+        const now = performance.now();
+        elapsedMs += now - resumed;
+        const progress: Progress = { ...at, loss: value, elapsedMs, samplesSeen };
+        if (evaluation) progress.eval = evaluation;
+        yield progress;
+        resumed = lastBreak = performance.now();
+      } else if (performance.now() - lastBreak > maxBlockMs) {
+        await nextMacrotask();
+        lastBreak = performance.now();
+      }
+    }
+  } finally {
+    if (owned) for (const g of params.grads) g.dispose();
+    source.return?.();
+  }
+}

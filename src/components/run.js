@@ -1,0 +1,35 @@
+// Run bookkeeping shared by pages: a run number per (re)start, and markers on the main input and chart
+// that say whether the drawing is final (aria-busy for readers, data-* for the browser tests).
+
+let runs = 0;
+
+/** A fresh run number; each computation that restarts on an input change takes one. */
+export function nextRun() {
+  return ++runs;
+}
+
+/** Marks `chart` as the page's main chart, drawn by run `run`, finished or still running. */
+export function mainChart(chart, {run, done}) {
+  const div = document.createElement("div");
+  div.dataset.mainChart = "";
+  div.dataset.run = String(run);
+  div.dataset.state = done ? "done" : "running";
+  div.setAttribute("aria-busy", String(!done));
+  div.append(chart);
+  return div;
+}
+
+/** Marks `input` as the page's main input; `testValue` is a valid value the browser test sets. */
+export function mainInput(input, testValue) {
+  input.dataset.mainInput = String(testValue);
+  return input;
+}
+
+/** A one-line status: running, finished, or the reason a run stopped (divergence, bad hyperparameter). */
+export function status(text, {error = false} = {}) {
+  const p = document.createElement("p");
+  p.className = "descent-status" + (error ? " error" : "");
+  p.setAttribute("role", "status");
+  p.textContent = text;
+  return p;
+}

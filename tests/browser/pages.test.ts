@@ -1,0 +1,123 @@
+/**
+ * Every built page, opened in headless Chromium from a static server over dist/:
+ *  - no error cell (`.observablehq--error`: the build exits 0 even when a page throws),
+ *  - no console error and no uncaught exception,
+ *  - no request to any other origin (the site must work offline, from its own origin),
+ *  - the engine badge says which backend runs,
+ *  - changing the page's main input reruns the computation and redraws its chart.
+ *
+ * Pages mark their main input with `data-main-input="<value to set>"` and their main chart with
+ * `data-main-chart`; a page that trains nothing has neither.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launch } from "./chromium.js";
+import { serve } from "./server.js";
+
+const root = join(import.meta.dirname, "../..");
+const dist = join(root, "dist");
+
+function builtPages(dir = dist): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name.startsWith("_") ? [] : builtPages(path);
+    if (!e.name.endsWith(".html") || e.name === "404.html") return [];
+    return ["/" + relative(dist, path).replace(/\.html$/, "").replace(/(^|\/)index$/, "")];
+  });
+}
+
+export interface Visit {
+  page: Page;
+  consoleErrors: string[];
+  foreign: string[];
+}
+
+/** Open a page and record console errors, uncaught exceptions and requests to other origins. */
+export async function visit(browser: Browser, origin: string, path: string): Promise<Visit> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  const foreign: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreign.push(url);
+  });
+  await page.goto(origin + path, { waitUntil: "load" });
+  await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
+  return { page, consoleErrors, foreign };
+}
+
+/** Resolves when the main chart has been drawn by a finished run. */
+async function chartMarkup(page: Page): Promise<string> {
+  const chart = page.locator("[data-main-chart]").first();
+  await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, {
+    timeout: 120_000,
+  });
+  return chart.innerHTML();
+}
+
+const pages = builtPages();
+
+describe("built site", () => {
+  let browser: Browser;
+  let origin: string;
+  let close: () => void;
+
+  before(async () => {
+    const served = await serve(dist);
+    origin = served.origin;
+    close = () => served.server.close();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    close?.();
+  });
+
+  test("dist/ holds the built pages (run `npm run build` first)", () => {
+    assert.ok(pages.length >= 2, `expected built pages in ${dist}, found ${pages.length}`);
+    assert.ok(pages.includes("/"), "the landing page is built");
+  });
+
+  for (const path of pages) {
+    test(`page ${path}: renders without errors, offline, and reruns on input`, async () => {
+      const { page, consoleErrors, foreign } = await visit(browser, origin, path);
+      try {
+        const hasChart = (await page.locator("[data-main-chart]").count()) > 0;
+        const before = hasChart ? await chartMarkup(page) : "";
+        if (hasChart) {
+          const input = page.locator("[data-main-input]").first();
+          assert.equal(await input.count(), 1, "a page with a main chart marks its main input");
+          const value = (await input.getAttribute("data-main-input")) ?? "";
+          const runsBefore = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
+          await input.evaluate((form, v) => {
+            const field = (form.querySelector("input[type=range], input[type=number], select, input") ?? form) as HTMLInputElement;
+            field.value = v;
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          }, value);
+          await page.waitForFunction(
+            (n) => Number(document.querySelector("[data-main-chart]")?.getAttribute("data-run")) > n,
+            runsBefore,
+            { timeout: 60_000 },
+          );
+          const afterMarkup = await chartMarkup(page);
+          assert.notEqual(afterMarkup, before, "the chart is redrawn with the new input");
+        }
+        await page.waitForTimeout(300);
+        const errors = await page.locator(".observablehq--error").allInnerTexts();
+        assert.deepEqual(errors, [], "no error cells");
+        assert.deepEqual(consoleErrors, [], "no console errors");
+        assert.deepEqual(foreign, [], "no requests to other origins");
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
