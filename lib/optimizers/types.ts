@@ -3,7 +3,8 @@
  *
  * An optimizer is a pure per-parameter rule, `update(θ, g, state, t, options) → {θ, state}`, written once
  * against the small `Vec` interface below. Two engines run the same rule:
- *  - tf.Tensor satisfies `Vec`, so the rule runs on any tfjs backend (WebGPU, WebGL, wasm, cpu);
+ *  - `TensorVec` (engines.ts) wraps a tf.Tensor with tfjs's functional ops (tf.add, tf.mul, …), so the rule runs
+ *    on any tfjs backend (WebGPU, WebGL, wasm, cpu);
  *  - `FloatVec` (Float32Array-backed) satisfies it too, for the small-model fast path.
  * So there is exactly one copy of each update rule, and it reads like its equation.
  */
@@ -29,10 +30,15 @@ export interface Range {
   step?: number;
 }
 
-/** Per-parameter state: named buffers that carry the math's symbols (m, v, G, E[g²], …). */
-export type Slots<K extends string, T> = Record<K, T>;
+/**
+ * Per-parameter state: named buffers that carry the math's symbols (m, v, G, E[g²], …).
+ * Slots in `K` always exist; slots in `Opt` exist only when an option asks for them (Adam's `vmax` with
+ * amsgrad, SGD's momentum buffer `b` with momentum ≠ 0), so no memory goes to a buffer the rule never reads.
+ * `init` decides which exist; `update` keeps the same set.
+ */
+export type Slots<K extends string, T, Opt extends string = never> = Record<K, T> & Partial<Record<Opt, T>>;
 
-export interface OptimizerDef<O extends object, K extends string> {
+export interface OptimizerDef<O extends object, K extends string, Opt extends string = never> {
   /** Machine name: "sgd", "adam", … (torch.optim's class name, lower-cased). */
   readonly name: string;
   /** Display name: "Adam", "SGD", … */
@@ -46,7 +52,11 @@ export interface OptimizerDef<O extends object, K extends string> {
   /** Throws an Error naming the option and its value, as torch does ("Invalid learning rate: -1"). */
   validate(options: O): void;
   /** Fresh state for one parameter; `fill(c)` makes a buffer shaped like θ holding c. Nothing is lazy. */
-  init<T extends Vec<T>>(θ: T, options: O, fill: (value: number) => T): Slots<K, T>;
+  init<T extends Vec<T>>(θ: T, options: O, fill: (value: number) => T): Slots<K, T, Opt>;
   /** One step for one parameter; `t` is the 1-based count of this step. Returns the new θ and state. */
-  update<T extends Vec<T>>(θ: T, g: T, state: Slots<K, T>, t: number, options: O): { θ: T; state: Slots<K, T> };
+  update<T extends Vec<T>>(θ: T, g: T, state: Slots<K, T, Opt>, t: number, options: O): { θ: T; state: Slots<K, T, Opt> };
 }
+
+/** Any optimizer definition, for code that runs whichever one it is given (the engines, the registry). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOptimizerDef = OptimizerDef<any, string, string>;

@@ -1,0 +1,299 @@
+/**
+ * Stateful runners around an optimizer definition: one over tf.Variables (pages, the training loop), one over
+ * Float32Arrays (the small-model fast path). Both resolve options with the same `resolveOptions`, create state
+ * with the definition's `init` and step with its `update` — the same rule, two engines.
+ *
+ * ```ts
+ * const opt = createOptimizer(adam, { lr: 1e-3 });
+ * opt.step(params, grads);   // grads stay the caller's to dispose
+ * opt.state[0].slots.m;      // inspect
+ * const saved = opt.toJSON(); opt.load(saved);
+ * opt.dispose();
+ * ```
+ *
+ * State is created on the first `step` (the runner learns the parameters' shapes there), all at once by
+ * `init`; `reset()` drops it so the next step starts again from t = 1.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { FloatVec, Scalars, TensorVec } from "./engines.js";
+import type { AnyOptimizerDef, OptimizerDef, Slots } from "./types.js";
+import { resolveOptions } from "./validate.js";
+
+/** One parameter's state: the count of steps taken and the named buffers. */
+export interface ParamState<S> {
+  step: number;
+  slots: S;
+}
+
+/** A buffer as plain data. */
+export interface SerializedTensor {
+  shape: number[];
+  data: number[];
+}
+
+/** What `toJSON()` returns and `load()` takes. `options` is informational: `load` keeps the runner's own. */
+export interface OptimizerJSON {
+  name: string;
+  options: Record<string, unknown>;
+  state: { step: number; slots: Record<string, SerializedTensor> }[];
+}
+
+/** The part both runners share. */
+export interface OptimizerBase<O extends object, K extends string, Opt extends string, P, G, B> {
+  readonly def: OptimizerDef<O, K, Opt>;
+  /** The resolved, validated options (defaults merged in), frozen. */
+  readonly options: Readonly<O>;
+  /** Per parameter, in parameter order; empty before the first step and after reset(). */
+  readonly state: ReadonlyArray<ParamState<Slots<K, B, Opt>>>;
+  /** One step for every parameter. The caller keeps ownership of `grads`. */
+  step(params: P[], grads: G[]): void;
+  /** Drop all state; the next step is t = 1 again. */
+  reset(): void;
+  toJSON(): OptimizerJSON;
+  /** Replace the state with a saved one (same optimizer, same slots); throws without changing anything if it does not fit. */
+  load(json: OptimizerJSON): void;
+  /** Free every buffer. The runner may be used again (it starts from fresh state). */
+  dispose(): void;
+}
+
+/** The tfjs runner: parameters are tf.Variables, buffers tf.Tensors. */
+export type Optimizer<O extends object, K extends string, Opt extends string = never> = OptimizerBase<O, K, Opt, tf.Variable, tf.Tensor, tf.Tensor>;
+
+/** The Float32Array runner: parameters are updated in place. */
+export type FloatOptimizer<O extends object, K extends string, Opt extends string = never> = OptimizerBase<O, K, Opt, Float32Array, Float32Array, Float32Array>;
+
+type Rule = AnyOptimizerDef;
+type AnySlots<T> = Record<string, T>;
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The slot names `init` creates under these options (computed on a one-element FloatVec). */
+function slotNames(def: Rule, options: object): string[] {
+  return Object.keys(def.init(FloatVec.fill(1, 0), options, (c) => FloatVec.fill(1, c))).sort();
+}
+
+/** Keep only the slots that exist (a rule may leave optional ones out or undefined). */
+function present<T>(slots: AnySlots<T | undefined>): AnySlots<T> {
+  const out: AnySlots<T> = {};
+  for (const k in slots) if (slots[k] !== undefined) out[k] = slots[k] as T;
+  return out;
+}
+
+/** Check a saved state against the rule and the options; returns the validated entries. */
+function checkJSON(def: Rule, options: object, json: OptimizerJSON): OptimizerJSON["state"] {
+  if (json == null || typeof json !== "object") throw new Error(`Cannot load optimizer state: ${String(json)}`);
+  if (json.name !== def.name) throw new Error(`Cannot load ${String(json.name)} state into ${def.name}`);
+  if (!Array.isArray(json.state)) throw new Error("Cannot load optimizer state: state is not an array");
+  const names = slotNames(def, options).join(",");
+  json.state.forEach((s, i) => {
+    if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Cannot load optimizer state: step ${s.step} of parameter ${i}`);
+    const got = Object.keys(s.slots ?? {}).sort().join(",");
+    if (got !== names) throw new Error(`Cannot load optimizer state: parameter ${i} has slots [${got}], ${def.name} with these options needs [${names}]`);
+    for (const [k, b] of Object.entries(s.slots)) {
+      if (!Array.isArray(b.shape) || !Array.isArray(b.data) || size(b.shape) !== b.data.length) {
+        throw new Error(`Cannot load optimizer state: slot ${k} of parameter ${i} has ${b.data?.length} values for shape [${b.shape}]`);
+      }
+    }
+  });
+  return json.state;
+}
+
+function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateLength: number): void {
+  if (params.length !== grads.length) throw new Error(`step: ${params.length} parameters but ${grads.length} gradients`);
+  if (stateLength !== 0 && stateLength !== params.length) {
+    throw new Error(`step: ${params.length} parameters, but the optimizer's state is for ${stateLength}; call reset() first`);
+  }
+}
+
+/**
+ * An optimizer over tf.Variables. Each `step` runs the rule for every parameter inside one `tf.tidy`, assigns
+ * the new values, swaps in the new state and disposes the old. Gradients are not disposed.
+ */
+export function createOptimizer<O extends object, K extends string, Opt extends string = never>(
+  def: OptimizerDef<O, K, Opt>,
+  options?: Partial<O>,
+): Optimizer<O, K, Opt> {
+  const rule = def as unknown as Rule;
+  const resolved = resolveOptions<O>(rule, options);
+  let state: ParamState<AnySlots<tf.Tensor>>[] = [];
+  // Slots restored by load() are checked against the parameters' shapes on the next step.
+  let unchecked = false;
+
+  const free = () => {
+    for (const s of state) for (const k in s.slots) s.slots[k].dispose();
+    state = [];
+  };
+
+  const initState = (params: tf.Variable[]): ParamState<AnySlots<tf.Tensor>>[] =>
+    tf.tidy(() => {
+      const scalars = new Scalars();
+      return params.map((p) => {
+        const slots = rule.init(new TensorVec(p, scalars), resolved, (c) => new TensorVec(tf.fill(p.shape, c, "float32"), scalars));
+        const out: AnySlots<tf.Tensor> = {};
+        for (const [k, v] of Object.entries(present(slots as AnySlots<TensorVec | undefined>))) out[k] = v.t;
+        return out;
+      });
+    }).map((slots) => ({ step: 0, slots }));
+
+  return {
+    def,
+    options: resolved,
+    get state() {
+      return state as unknown as ReadonlyArray<ParamState<Slots<K, tf.Tensor, Opt>>>;
+    },
+
+    step(params, grads) {
+      checkArgs(params, grads, state.length);
+      params.forEach((p, i) => {
+        if (!sameShape(p.shape, grads[i].shape)) throw new Error(`step: parameter ${i} has shape [${p.shape}] but its gradient [${grads[i].shape}]`);
+        if (p.dtype !== "float32") throw new Error(`step: parameter ${i} is ${p.dtype}, expected float32`);
+      });
+      if (state.length === 0) {
+        state = initState(params);
+      } else if (unchecked) {
+        state.forEach((s, i) => {
+          for (const k in s.slots) {
+            if (!sameShape(s.slots[k].shape, params[i].shape)) throw new Error(`step: loaded slot ${k} of parameter ${i} has shape [${s.slots[k].shape}], the parameter [${params[i].shape}]`);
+          }
+        });
+      }
+      unchecked = false;
+
+      const next = tf.tidy(() => {
+        const scalars = new Scalars();
+        return params.map((p, i) => {
+          const s = state[i];
+          const slots: AnySlots<TensorVec> = {};
+          for (const k in s.slots) slots[k] = new TensorVec(s.slots[k], scalars);
+          const r = rule.update(new TensorVec(p, scalars), new TensorVec(grads[i], scalars), slots, s.step + 1, resolved);
+          p.assign(r.θ.t);
+          const out: AnySlots<tf.Tensor> = {};
+          for (const [k, v] of Object.entries(present(r.state as AnySlots<TensorVec | undefined>))) {
+            // A slot may be the gradient itself (SGD's b₁ = g₁): the caller owns that tensor, so keep a clone.
+            out[k] = v.t === grads[i] || v.t === p ? tf.clone(v.t) : v.t;
+          }
+          return out;
+        });
+      });
+
+      state = state.map((s, i) => {
+        for (const k in s.slots) if (s.slots[k] !== next[i][k]) s.slots[k].dispose();
+        return { step: s.step + 1, slots: next[i] };
+      });
+    },
+
+    reset: free,
+    dispose: free,
+
+    toJSON() {
+      return {
+        name: def.name,
+        options: { ...resolved } as Record<string, unknown>,
+        state: state.map((s) => ({
+          step: s.step,
+          slots: Object.fromEntries(Object.entries(s.slots).map(([k, t]) => [k, { shape: [...t.shape], data: Array.from(t.dataSync()) }])),
+        })),
+      };
+    },
+
+    load(json) {
+      const saved = checkJSON(rule, resolved, json);
+      const restored = saved.map((s) => ({
+        step: s.step,
+        slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, tf.tensor(b.data, b.shape, "float32")])),
+      }));
+      free();
+      state = restored;
+      unchecked = true;
+    },
+  };
+}
+
+/**
+ * The same optimizer over Float32Arrays, for small models computed in plain JS: `step` updates each
+ * parameter array in place. Same options, validation, state and rule as `createOptimizer`.
+ */
+export function createFloatOptimizer<O extends object, K extends string, Opt extends string = never>(
+  def: OptimizerDef<O, K, Opt>,
+  options?: Partial<O>,
+): FloatOptimizer<O, K, Opt> {
+  const rule = def as unknown as Rule;
+  const resolved = resolveOptions<O>(rule, options);
+  let state: ParamState<AnySlots<FloatVec>>[] = [];
+  let unchecked = false;
+
+  const free = () => {
+    state = [];
+  };
+
+  return {
+    def,
+    options: resolved,
+    get state() {
+      return state.map((s) => ({
+        step: s.step,
+        slots: Object.fromEntries(Object.entries(s.slots).map(([k, v]) => [k, v.data])),
+      })) as unknown as ReadonlyArray<ParamState<Slots<K, Float32Array, Opt>>>;
+    },
+
+    step(params, grads) {
+      checkArgs(params, grads, state.length);
+      params.forEach((p, i) => {
+        if (p.length !== grads[i].length) throw new Error(`step: parameter ${i} has ${p.length} values but its gradient ${grads[i].length}`);
+      });
+      if (state.length === 0) {
+        state = params.map((p) => ({
+          step: 0,
+          slots: present(rule.init(new FloatVec(p), resolved, (c) => FloatVec.fill(p.length, c)) as AnySlots<FloatVec | undefined>),
+        }));
+      } else if (unchecked) {
+        state.forEach((s, i) => {
+          for (const k in s.slots) {
+            if (s.slots[k].length !== params[i].length) throw new Error(`step: loaded slot ${k} of parameter ${i} has ${s.slots[k].length} values, the parameter ${params[i].length}`);
+          }
+        });
+      }
+      unchecked = false;
+
+      state = state.map((s, i) => {
+        const p = params[i];
+        const g = grads[i];
+        const r = rule.update(new FloatVec(p), new FloatVec(g), s.slots, s.step + 1, resolved);
+        const slots = present(r.state as AnySlots<FloatVec | undefined>);
+        // A slot may be the caller's gradient array itself (SGD's b₁ = g₁): copy it, the caller may reuse it.
+        for (const k in slots) if (slots[k].data === g || slots[k].data === p) slots[k] = new FloatVec(slots[k].data.slice());
+        p.set((r.θ as FloatVec).data);
+        return { step: s.step + 1, slots };
+      });
+    },
+
+    reset: free,
+    dispose: free,
+
+    toJSON() {
+      return {
+        name: def.name,
+        options: { ...resolved } as Record<string, unknown>,
+        state: state.map((s) => ({
+          step: s.step,
+          slots: Object.fromEntries(Object.entries(s.slots).map(([k, v]) => [k, { shape: [v.length], data: Array.from(v.data) }])),
+        })),
+      };
+    },
+
+    load(json) {
+      const saved = checkJSON(rule, resolved, json);
+      state = saved.map((s) => ({
+        step: s.step,
+        slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, new FloatVec(Float32Array.from(b.data))])),
+      }));
+      unchecked = true;
+    },
+  };
+}
