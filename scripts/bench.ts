@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: train the bench MLP (lib/engine/bench.ts) in headless Chromium on every backend that
+ * starts, and print one JSON line per backend:
+ *   {"workload":"mlp-784-256-256-10-b128-adam","backend":"wasm","stepsPerSec":…,"auto":true|false}
+ * `auto` marks the backend the site picks. Then our Adam against tf.train.adam on the auto backend.
+ * Flags: --steps N (default 50), --backends wasm,webgl (default all).
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildEngine } from "./build-engine.js";
+import { launch } from "../tests/browser/chromium.js";
+import { serve } from "../tests/browser/server.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const steps = Number(arg("steps") ?? 50);
+const only = arg("backends")?.split(",");
+
+await buildEngine();
+const dir = mkdtempSync(join(tmpdir(), "descent-bench-"));
+copyFileSync(join(root, "src/_descent/descent.js"), join(dir, "descent.js"));
+for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
+  copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", f), join(dir, f));
+}
+// The bundle leaves Plot/d3/htl/katex as bare imports for Framework; the bench needs none of them.
+const stub = "data:text/javascript,export default {};";
+const importMap = { imports: Object.fromEntries(["@observablehq/plot", "d3", "htl", "katex"].map((m) => [m, stub])) };
+const html = `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script>
+<script type="module">
+import * as D from "./descent.js";
+D.setWasmPaths(location.href.replace(/[^/]*$/, ""));
+window.descent = D;
+window.ready = true;
+</script>`;
+(await import("node:fs")).writeFileSync(join(dir, "index.html"), html);
+
+const { server, origin } = await serve(dir);
+const browser = await launch();
+const results: Record<string, unknown>[] = [];
+try {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => (window as any).ready === true);
+  const auto = await page.evaluate(async () => (await (window as any).descent.initBackend(null)).autoBackend as string);
+  for (const backend of ["webgpu", "webgl", "wasm", "cpu"]) {
+    if (only && !only.includes(backend)) continue;
+    const r = await page.evaluate(
+      async ({ backend, steps }) => {
+        const D = (window as any).descent;
+        const ok = await D.tf.setBackend(backend).catch(() => false);
+        if (!ok || D.tf.getBackend() !== backend) return null;
+        // fewer steps on the slow paths keep the whole bench near two minutes
+        return D.benchMLP({ steps, maxMs: 20_000 });
+      },
+      { backend, steps },
+    );
+    if (!r) {
+      console.error(`${backend}: not available here`);
+      continue;
+    }
+    const line = { workload: r.workload, backend, stepsPerSec: round(r.stepsPerSec), auto: backend === auto };
+    console.log(JSON.stringify(line));
+    console.error(`  ${backend}: ${r.steps} steps in ${Math.round(r.ms)} ms, final loss ${r.finalLoss.toFixed(4)}, tensors ${r.tensorsAfterWarmup} → ${r.tensorsAtEnd}`);
+    results.push(line);
+  }
+  // Our Adam vs tf.train.adam, on the backend the site picks, interleaved to share any thermal/JIT drift.
+  const compare = await page.evaluate(
+    async ({ auto, steps }) => {
+      const D = (window as any).descent;
+      await D.tf.setBackend(auto);
+      const runs: Record<string, number[]> = { ours: [], "tf.train.adam": [] };
+      for (let round = 0; round < 2; round++) {
+        for (const optimizer of ["tf.train.adam", "ours"]) {
+          runs[optimizer].push((await D.benchMLP({ steps, optimizer, maxMs: 20_000 })).stepsPerSec);
+        }
+      }
+      return { ours: Math.max(...runs.ours), tfjs: Math.max(...runs["tf.train.adam"]) };
+    },
+    { auto, steps },
+  );
+  console.log(
+    JSON.stringify({
+      workload: "mlp-784-256-256-10-b128-adam-vs-tf.train.adam",
+      backend: auto,
+      oursStepsPerSec: round(compare.ours),
+      tfjsStepsPerSec: round(compare.tfjs),
+      ratio: round(compare.ours / compare.tfjs),
+    }),
+  );
+  const fastest = Math.max(...results.map((r) => r.stepsPerSec as number));
+  const picked = results.find((r) => r.auto);
+  if (picked) console.error(`auto-picked ${auto}: ${round((picked.stepsPerSec as number) / fastest)}× the fastest backend`);
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
