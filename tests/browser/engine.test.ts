@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { launch } from "./chromium.js";
 import { serve } from "./server.js";
-import { visit } from "./pages.test.js";
+import { visit } from "./visit.js";
 
 const dist = join(import.meta.dirname, "../../dist");
 

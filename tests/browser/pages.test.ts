@@ -14,6 +14,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { visit } from "./visit.js";
 import { launch } from "./chromium.js";
 import { serve } from "./server.js";
 
@@ -28,30 +29,6 @@ function builtPages(dir = dist): string[] {
     if (!e.name.endsWith(".html") || e.name === "404.html") return [];
     return ["/" + relative(dist, path).replace(/\.html$/, "").replace(/(^|\/)index$/, "")];
   });
-}
-
-export interface Visit {
-  page: Page;
-  consoleErrors: string[];
-  foreign: string[];
-}
-
-/** Open a page and record console errors, uncaught exceptions and requests to other origins. */
-export async function visit(browser: Browser, origin: string, path: string): Promise<Visit> {
-  const page = await browser.newPage();
-  const consoleErrors: string[] = [];
-  const foreign: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreign.push(url);
-  });
-  await page.goto(origin + path, { waitUntil: "load" });
-  await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
-  return { page, consoleErrors, foreign };
 }
 
 /** Resolves when the main chart has been drawn by a finished run. */

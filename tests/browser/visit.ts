@@ -1,0 +1,27 @@
+/** Opening a page while recording what the browser tests check: console errors and foreign requests. */
+import type { Browser, Page } from "playwright-core";
+
+export interface Visit {
+  page: Page;
+  consoleErrors: string[];
+  foreign: string[];
+}
+
+/** Open a page and record console errors, uncaught exceptions and requests to other origins. */
+export async function visit(browser: Browser, origin: string, path: string): Promise<Visit> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  const foreign: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreign.push(url);
+  });
+  await page.goto(origin + path, { waitUntil: "load" });
+  await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
+  return { page, consoleErrors, foreign };
+}
+
