@@ -7,6 +7,10 @@
  *    on any tfjs backend (WebGPU, WebGL, wasm, cpu);
  *  - `FloatVec` (Float32Array-backed) satisfies it too, for the small-model fast path.
  * So there is exactly one copy of each update rule, and it reads like its equation.
+ *
+ * Where torch uses addcmul (`v.mul_(β).addcmul_(g, g, value=1 − β)`), the rules write (1 − β)·g·g as
+ * `g.mul(1 - β).mul(g)`: the same order of float32 roundings as torch, which the chaotic fixtures
+ * (centered RMSprop on Rosenbrock) need to match it over 100 steps.
  */
 
 /** The arithmetic an update rule may use. Every op returns a new value; nothing mutates. */

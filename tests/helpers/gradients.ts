@@ -4,7 +4,9 @@
  * tfjs-core's Node bundle registers no gradients at all (`tf.grad` throws "gradient function not found for
  * Sum"), and deep-importing its register_all_gradients would load a second copy of tfjs-core. So tests register
  * these first-order gradients themselves, each only if nothing else has registered one for that kernel.
- * Each follows tfjs-core's own gradient for the kernel.
+ * Each follows tfjs-core's own gradient for the kernel. Under the npm scripts, scripts/node-tfjs.mjs already
+ * loads a tfjs bundle with every stock gradient, and this is a no-op; it keeps a bare
+ * `node --import tsx --test tests/unit/parity.test.ts` working.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { batchMatMulGradConfig } from "../../lib/engine/matmul-gradient.js";
