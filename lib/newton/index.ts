@@ -1,0 +1,5 @@
+/** Newton's method: safeguarded exact Newton, Newton-CG, pure Newton steps, and the float64 linear algebra under them. */
+export * from "./linalg.js";
+export * from "./objective.js";
+export * from "./newton.js";
+export * from "./newton-cg.js";
