@@ -4,6 +4,7 @@ export default {
   root: "src",
   pages: [
     { name: "Gradient descent, step by step", path: "/gradient-descent" },
+    { name: "The optimizers, equation beside code", path: "/optimizers" },
   ],
   head: '<link rel="icon" href="data:,">',
   footer: "Descent — optimizers, live in your browser. Everything on this page runs locally, from this site.",

@@ -27,9 +27,9 @@ copyFileSync(join(root, "src/_descent/descent.js"), join(dir, "descent.js"));
 for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
   copyFileSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", f), join(dir, f));
 }
-// The bundle leaves Plot/d3/htl/katex as bare imports for Framework; the bench needs none of them.
+// The bundle leaves Plot/d3/katex as bare imports for Framework; the bench needs none of them.
 const stub = "data:text/javascript,export default {};";
-const importMap = { imports: Object.fromEntries(["@observablehq/plot", "d3", "htl", "katex"].map((m) => [m, stub])) };
+const importMap = { imports: Object.fromEntries(["@observablehq/plot", "d3", "katex"].map((m) => [m, stub])) };
 const html = `<!doctype html><meta charset="utf-8"><script type="importmap">${JSON.stringify(importMap)}</script>
 <script type="module">
 import * as D from "./descent.js";

@@ -32,3 +32,4 @@ import { sgd } from "./sgd.js";
 /** Every optimizer by machine name. */
 export const optimizers = { sgd, adagrad, adadelta, rmsprop, adam, adamw } as const;
 export type OptimizerName = keyof typeof optimizers;
+export { presets, preset, type Preset } from "./presets.js";
