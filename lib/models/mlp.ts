@@ -71,3 +71,12 @@ export function forward(model: MLP, x: tf.Tensor2D): tf.Tensor2D {
 export function disposeModel(model: MLP): void {
   for (const p of model.params) p.dispose();
 }
+
+/**
+ * A linear classifier (softmax regression when trained with crossEntropy): one nn.Linear(inputs, outputs)
+ * with torch's default initialisation, W, b ~ U(−1/√inputs, 1/√inputs). It is an MLP with no hidden layer,
+ * so `forward`, `disposeModel` and the optimizers treat it like any other.
+ */
+export function linear(inputs: number, outputs: number, seed = 1): MLP {
+  return mlp({ sizes: [inputs, outputs], init: "torch-default", seed });
+}

@@ -33,9 +33,9 @@
  * tensors); the model's variables, a given `Parameters`' buffers and the optimizer stay the caller's.
  *
  * Responsiveness: the loop yields to the event loop with a macrotask (setImmediate in Node, a MessageChannel
- * message in browsers, neither clamped to 4 ms like nested setTimeout) before each progress object and
- * whenever `maxBlockMs` has passed since the last one, so input events wait at most about one step plus
- * `maxBlockMs`.
+ * message in browsers, neither clamped to 4 ms like nested setTimeout) before each progress object, and
+ * between steps whenever another step (timed by the last one) would take it past `maxBlockMs` since the
+ * last turn. So input events wait at most max(maxBlockMs, one step): a step itself cannot be split.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { batches, type Batch, type BatchOptions } from "../data/batches.js";
@@ -147,6 +147,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
   let elapsedMs = 0;
   let resumed = performance.now(); // start of the current stretch of work inside the generator
   let lastBreak = resumed;
+  let lastStepMs = 0;
   let pending: Batch | undefined;
   let exhausted = false;
   const next = (): Batch | undefined => {
@@ -167,6 +168,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
 
   try {
     while (!aborted() && (steps === undefined || step < steps)) {
+      const stepStart = performance.now();
       // Gather up to k micro-batches from one epoch.
       const first = next();
       if (!first) break;
@@ -199,6 +201,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
         evaluation = await options.evaluate({ step, epoch: first.epoch, samplesSeen });
       }
 
+      lastStepMs = performance.now() - stepStart;
       // Peek whether this was the last step, so the final loss is always reported.
       let final = steps !== undefined && step >= steps;
       if (!final) {
@@ -215,7 +218,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
         if (evaluation) progress.eval = evaluation;
         yield progress;
         resumed = lastBreak = performance.now();
-      } else if (performance.now() - lastBreak > maxBlockMs) {
+      } else if (performance.now() - lastBreak + lastStepMs > maxBlockMs) {
         await nextMacrotask();
         lastBreak = performance.now();
       }
