@@ -224,7 +224,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
       }
     }
   } finally {
-    if (owned) for (const g of params.grads) g.dispose();
+    if (owned) params.disposeGrads();
     source.return?.();
   }
 }

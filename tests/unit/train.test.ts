@@ -105,6 +105,7 @@ describe("accumulate(params, microBatches, loss, mode)", () => {
     const before = tf.memory().numTensors;
     accumulate(p, micro, ceLoss(m), "correct");
     accumulate(p, micro, ceLoss(m), "broken");
+    p.zeroGrad(); // the buffers are the caller's; back to the state they started in
     assert.equal(tf.memory().numTensors, before);
     p.dispose();
   });
@@ -236,6 +237,8 @@ describe("train(options) releases every tensor it made", () => {
       const params = wrap ? new Parameters(m.params) : m.params;
       const before = tf.memory().numTensors;
       await run(m, params);
+      // A given Parameters keeps its (filled) gradient buffers: they are the caller's. Zeroed, they are as before.
+      if (params instanceof Parameters) params.zeroGrad();
       assert.equal(tf.memory().numTensors, before, `${name} (${wrap ? "Parameters" : "variables"})`);
       if (params instanceof Parameters) params.dispose();
       else disposeModel(m);
