@@ -8,20 +8,23 @@ import * as tf from "@tensorflow/tfjs-core";
 
 export class Parameters {
   readonly vars: tf.Variable[];
-  /** One buffer per variable; summed over every `backward` since the last `zeroGrad`. */
-  grads: tf.Tensor[];
+  /** Gradient buffers; `null` stands for a buffer of zeros that has not been materialised. */
+  private buffers: (tf.Tensor | null)[];
 
   constructor(vars: tf.Variable[]) {
     this.vars = vars;
-    this.grads = vars.map((v) => tf.zerosLike(v));
+    this.buffers = vars.map(() => null);
+  }
+
+  /** One buffer per variable, summed over every `backward` since the last `zeroGrad`. */
+  get grads(): tf.Tensor[] {
+    return this.buffers.map((g, i) => (this.buffers[i] = g ?? tf.zerosLike(this.vars[i])));
   }
 
   /** Reset every gradient buffer to zero. */
   zeroGrad(): void {
-    for (let i = 0; i < this.grads.length; i++) {
-      this.grads[i].dispose();
-      this.grads[i] = tf.zerosLike(this.vars[i]);
-    }
+    for (const g of this.buffers) g?.dispose();
+    this.buffers.fill(null);
   }
 
   /**
@@ -30,13 +33,16 @@ export class Parameters {
    */
   backward(loss: () => tf.Scalar): number {
     const { value, grads } = tf.variableGrads(loss, this.vars);
-    for (let i = 0; i < this.vars.length; i++) {
-      const g = grads[this.vars[i].name];
-      const sum = tf.add(this.grads[i], g);
-      this.grads[i].dispose();
-      g.dispose();
-      this.grads[i] = sum;
-    }
+    this.vars.forEach((v, i) => {
+      const g = grads[v.name];
+      const old = this.buffers[i];
+      // A zero buffer plus g is g: skip the fill and the add (two passes over every weight, every step).
+      this.buffers[i] = old ? tf.add(old, g) : g;
+      if (old) {
+        old.dispose();
+        g.dispose();
+      }
+    });
     const v = value.dataSync()[0];
     value.dispose();
     return v;
@@ -49,8 +55,7 @@ export class Parameters {
 
   /** Free the gradient buffers; the variables stay alive. */
   disposeGrads(): void {
-    for (const g of this.grads) g.dispose();
-    this.grads = [];
+    this.zeroGrad();
   }
 
   /** Free gradient buffers and variables. */

@@ -65,7 +65,7 @@ describe("built site", () => {
 
   for (const path of pages) {
     test(`page ${path}: renders without errors, offline, and reruns on input`, async () => {
-      const { page, consoleErrors, foreign } = await visit(browser, origin, path);
+      const { page, consoleErrors, foreign, failed } = await visit(browser, origin, path);
       try {
         const hasChart = (await page.locator("[data-main-chart]").count()) > 0;
         const before = hasChart ? await chartMarkup(page) : "";
@@ -92,6 +92,15 @@ describe("built site", () => {
         assert.deepEqual(errors, [], "no error cells");
         assert.deepEqual(consoleErrors, [], "no console errors");
         assert.deepEqual(foreign, [], "no requests to other origins");
+        assert.deepEqual(failed, [], "every same-origin request succeeds");
+        if ((await page.locator(".katex").count()) > 0) {
+          const fontLoaded = await page.evaluate(async () => {
+            await document.fonts.ready;
+            // check() is vacuously true when no @font-face matches, so look for the face itself.
+            return [...document.fonts].some((f) => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded");
+          });
+          assert.ok(fontLoaded, "KaTeX's fonts load from this site");
+        }
       } finally {
         await page.close();
       }

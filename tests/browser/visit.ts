@@ -5,6 +5,8 @@ export interface Visit {
   page: Page;
   consoleErrors: string[];
   foreign: string[];
+  /** Same-origin requests that failed or answered ≥ 400 (a missing font or wasm file, say). */
+  failed: string[];
 }
 
 /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
@@ -12,6 +14,7 @@ export async function visit(browser: Browser, origin: string, path: string): Pro
   const page = await browser.newPage();
   const consoleErrors: string[] = [];
   const foreign: string[] = [];
+  const failed: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
@@ -20,8 +23,14 @@ export async function visit(browser: Browser, origin: string, path: string): Pro
     const url = r.url();
     if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreign.push(url);
   });
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  page.on("requestfailed", (r) => {
+    if (r.url().startsWith(origin)) failed.push(`failed ${r.url()}`);
+  });
   await page.goto(origin + path, { waitUntil: "load" });
   await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
-  return { page, consoleErrors, foreign };
+  return { page, consoleErrors, foreign, failed };
 }
 
