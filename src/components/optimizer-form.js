@@ -1,6 +1,7 @@
 // Inputs for an optimizer's hyperparameters, built from its definition's defaults and ranges.
 import * as Inputs from "@observablehq/inputs";
 import {betaRanges} from "../_descent/descent.js";
+import {urlInput} from "./url-state.js";
 
 const fmt = (v) => (v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4) ? v.toExponential(1) : String(+v.toPrecision(4)));
 
@@ -12,9 +13,10 @@ function rangeInput(range, label, value) {
 
 /**
  * A form whose value is a torch-style options object for `def`, starting from `initial` over the defaults.
- * Booleans become toggles; `betas` becomes two sliders.
+ * Booleans become toggles; `betas` becomes two sliders. With `url`, each field is kept in the page URL as
+ * ?<url>.<field>=… (e.g. adam.lr), so a shared link restores it.
  */
-export function optimizerForm(def, initial = {}) {
+export function optimizerForm(def, initial = {}, {url} = {}) {
   const values = {...def.defaults, ...initial};
   const fields = {};
   for (const [name, value] of Object.entries(values)) {
@@ -25,6 +27,7 @@ export function optimizerForm(def, initial = {}) {
       fields.beta2 = rangeInput(betaRanges[1], "β₂ (betas[1])", value[1]);
     } else if (def.ranges[name]) fields[name] = rangeInput(def.ranges[name], name, value);
   }
+  if (url) for (const [name, input] of Object.entries(fields)) urlInput(`${url}.${name}`, input);
   const form = Inputs.form(fields);
   // Present the value as the options object the library takes.
   const toOptions = (v) => {

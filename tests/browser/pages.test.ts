@@ -10,26 +10,16 @@
  * `data-main-chart`; a page that trains nothing has neither.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { visit } from "./visit.js";
+import { builtPages } from "./pages.js";
 import { launch } from "./chromium.js";
 import { serve } from "./server.js";
 
 const root = join(import.meta.dirname, "../..");
 const dist = join(root, "dist");
-
-function builtPages(dir = dist): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name.startsWith("_") ? [] : builtPages(path);
-    if (!e.name.endsWith(".html") || e.name === "404.html") return [];
-    return ["/" + relative(dist, path).replace(/\.html$/, "").replace(/(^|\/)index$/, "")];
-  });
-}
 
 /** Resolves when the main chart has been drawn by a finished run. */
 async function chartMarkup(page: Page): Promise<string> {
@@ -40,7 +30,7 @@ async function chartMarkup(page: Page): Promise<string> {
   return chart.innerHTML();
 }
 
-const pages = builtPages();
+const pages = builtPages(dist);
 
 describe("built site", () => {
   let browser: Browser;
