@@ -30,3 +30,4 @@ export * from "./fast/index.js";
 export * from "./train/race.js";
 export * from "./charts/smoothing.js";
 export * from "./charts/loss.js";
+export * from "./export/index.js";
