@@ -33,11 +33,11 @@ export const ranges: Readonly<Partial<Record<keyof AdadeltaOptions, Range>>> = O
 });
 
 export const tex = String.raw`\begin{aligned}
-g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
-E[g^2]_t &\leftarrow \rho\, E[g^2]_{t-1} + (1-\rho)\, g_t^2 \\
-\Delta\theta_t &\leftarrow \frac{\sqrt{E[\Delta\theta^2]_{t-1} + \epsilon}}{\sqrt{E[g^2]_t + \epsilon}}\, g_t \\
-E[\Delta\theta^2]_t &\leftarrow \rho\, E[\Delta\theta^2]_{t-1} + (1-\rho)\, \Delta\theta_t^2 \\
-\theta_t &\leftarrow \theta_{t-1} - \mathrm{lr}\, \Delta\theta_t
+\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+\sym{Eg2}{E[g^2]_t} &\leftarrow \rho\, E[g^2]_{t-1} + (1-\rho)\, g_t^2 \\
+\sym{dtheta}{\Delta\theta_t} &\leftarrow \frac{\sqrt{E[\Delta\theta^2]_{t-1} + \epsilon}}{\sqrt{E[g^2]_t + \epsilon}}\, g_t \\
+\sym{Edtheta2}{E[\Delta\theta^2]_t} &\leftarrow \rho\, E[\Delta\theta^2]_{t-1} + (1-\rho)\, \Delta\theta_t^2 \\
+\sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \mathrm{lr}\, \Delta\theta_t
 \end{aligned}`;
 
 export type AdadeltaSlots<T> = Slots<"Eg2" | "EΔθ2", T>;

@@ -38,10 +38,10 @@ export const ranges: Readonly<Partial<Record<keyof AdagradOptions, Range>>> = Ob
 });
 
 export const tex = String.raw`\begin{aligned}
-g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
-\eta_t &\leftarrow \frac{\mathrm{lr}}{1 + (t-1)\,\mathrm{lr\_decay}} \\
-G_t &\leftarrow G_{t-1} + g_t^2 \\
-\theta_t &\leftarrow \theta_{t-1} - \eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
+\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+\sym{eta}{\eta_t} &\leftarrow \frac{\mathrm{lr}}{1 + (t-1)\,\mathrm{lr\_decay}} \\
+\sym{G}{G_t} &\leftarrow G_{t-1} + g_t^2 \\
+\sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
 \end{aligned}`;
 
 export type AdagradSlots<T> = Slots<"G", T>;

@@ -29,7 +29,7 @@ export const ranges: Readonly<Partial<Record<keyof AdamWOptions, Range>>> = Obje
 export { betaRanges };
 
 export const tex = String.raw`\begin{aligned}
-\theta_{t-1} &\leftarrow (1 - \mathrm{lr}\,\lambda)\, \theta_{t-1} \\
+\sym{theta}{\theta_{t-1}} &\leftarrow (1 - \mathrm{lr}\,\lambda)\, \theta_{t-1} \\
 ${texStep}
 \end{aligned}`;
 

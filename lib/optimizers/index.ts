@@ -3,7 +3,7 @@
  * Each definition also carries its defaults, input ranges and KaTeX (`adam.defaults`, `adam.tex`, …).
  */
 export type { AnyOptimizerDef, OptimizerDef, Range, Slots, Vec } from "./types.js";
-export { FloatVec, Scalars, TensorVec } from "./engines.js";
+export { FloatArena, FloatVec, Scalars, TensorVec } from "./engines.js";
 export { check, resolveOptions } from "./validate.js";
 export {
   createFloatOptimizer,
@@ -33,3 +33,4 @@ import { sgd } from "./sgd.js";
 export const optimizers = { sgd, adagrad, adadelta, rmsprop, adam, adamw } as const;
 export type OptimizerName = keyof typeof optimizers;
 export { presets, preset, type Preset } from "./presets.js";
+export { symbols, texMacros, assigningLines, type SymbolInfo } from "./symbols.js";

@@ -39,10 +39,10 @@ export const ranges: Readonly<Partial<Record<keyof SGDOptions, Range>>> = Object
 });
 
 export const tex = String.raw`\begin{aligned}
-g_t &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
-b_t &\leftarrow \begin{cases} g_t & t = 1 \\ \mu\, b_{t-1} + (1-\tau)\, g_t & t > 1 \end{cases} \\
-g_t &\leftarrow \begin{cases} g_t + \mu\, b_t & \text{nesterov} \\ b_t & \text{otherwise} \end{cases} \\
-\theta_t &\leftarrow \theta_{t-1} - \gamma\, g_t
+\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+\sym{b}{b_t} &\leftarrow \begin{cases} g_t & t = 1 \\ \mu\, b_{t-1} + (1-\tau)\, g_t & t > 1 \end{cases} \\
+\sym{g}{g_t} &\leftarrow \begin{cases} g_t + \mu\, b_t & \text{nesterov} \\ b_t & \text{otherwise} \end{cases} \\
+\sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \gamma\, g_t
 \end{aligned}`;
 
 export type SGDSlots<T> = Slots<never, T, "b">;

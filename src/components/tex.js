@@ -1,6 +1,7 @@
 // KaTeX from this site's own copy: `tex` for inline math, `tex.block` for display math.
 import katex from "katex";
 import {katexStylesheet} from "../_descent/katex-assets.js";
+import {texMacros} from "../_descent/descent.js";
 
 if (!document.querySelector("link[data-katex]")) {
   const link = document.createElement("link");
@@ -12,7 +13,15 @@ if (!document.querySelector("link[data-katex]")) {
 
 function render(source, displayMode) {
   const element = document.createElement(displayMode ? "div" : "span");
-  katex.render(source, element, {displayMode, throwOnError: false, output: "html"});
+  // \sym{key}{…} marks a symbol (data-sym="key") for equation ↔ code linking; only \htmlData is trusted.
+  katex.render(source, element, {
+    displayMode,
+    throwOnError: false,
+    output: "html",
+    macros: {...texMacros},
+    trust: (context) => context.command === "\\htmlData",
+    strict: (code) => (code === "htmlExtension" ? "ignore" : "warn")
+  });
   return element;
 }
 
