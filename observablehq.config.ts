@@ -5,6 +5,9 @@ export default {
   pages: [
     { name: "Gradient descent, step by step", path: "/gradient-descent" },
     { name: "The optimizers, equation beside code", path: "/optimizers" },
+    { name: "Adam, understood", path: "/adam" },
+    { name: "Write your own page", path: "/authors" },
+    { name: "Example: momentum vs Adam on MNIST", path: "/example" },
   ],
   head: '<link rel="icon" href="data:,">',
   footer: "Descent — optimizers, live in your browser. Everything on this page runs locally, from this site.",
@@ -14,5 +17,4 @@ export default {
   search: false,
   pager: true,
   toc: true,
-  cleanUrls: true,
 };

@@ -70,6 +70,12 @@ export function writeSources(): void {
       sources[`${relative(join(root, "lib"), path)}#${name}`] = { file, code, html };
     }
   }
+  // Whole author templates too, so the guide page shows the template as it is in the repository.
+  for (const name of readdirSync(join(root, "templates"))) {
+    const code = readFileSync(join(root, "templates", name), "utf8").trimEnd();
+    const html = hljs.highlight(code, { language: "markdown" }).value;
+    sources[`templates/${name}`] = { file: `templates/${name}`, code, html };
+  }
   writeFileSync(join(outdir, "sources.json"), JSON.stringify(sources, null, 1) + "\n");
 }
 
