@@ -8,6 +8,7 @@ export default {
     { name: "Adam, understood", path: "/adam" },
     { name: "Write your own page", path: "/authors" },
     { name: "Example: momentum vs Adam on MNIST", path: "/example" },
+    { name: "Optimizers from scratch on MNIST", path: "/mnist-from-scratch" },
   ],
   head: '<link rel="icon" href="data:,">',
   footer: "Descent — optimizers, live in your browser. Everything on this page runs locally, from this site.",
