@@ -1,0 +1,312 @@
+// The landing page's race: a contour plot of a 2-D surface with every optimizer's path drawn over it, a start
+// point to drag (pointer or arrow keys), a step slider with play/pause, a legend that says where each run
+// stands, and the time each rerun took. The computation is lib/race.ts; this file only draws and wires.
+import * as Plot from "@observablehq/plot";
+import {optimizerForm} from "./optimizer-form.js";
+
+/** One colour per preset, in preset order (Tableau 10, without its greys). */
+export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#edc948"];
+
+const SVG = "http://www.w3.org/2000/svg";
+const svgEl = (name, attrs = {}) => {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+};
+const el = (name, attrs = {}, ...children) => {
+  const e = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  e.append(...children);
+  return e;
+};
+
+const fmt = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(+v.toPrecision(3)));
+
+const css = `
+.descent-race { font: 13px var(--sans-serif); max-width: 1000px; }
+.descent-race-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: flex-start; }
+.descent-race-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin: 0.25rem 0 0.5rem; }
+.descent-race-controls button { font: inherit; min-width: 5.5em; }
+.descent-race-controls input[type=range] { width: min(320px, 60vw); }
+.descent-race svg { touch-action: none; user-select: none; max-width: 100%; height: auto; }
+.descent-race .handle { cursor: grab; }
+.descent-race .handle:focus { outline: none; }
+.descent-race .handle:focus-visible, .descent-race .handle.dragging { stroke: var(--theme-foreground-focus, #3b5fc0); stroke-width: 3; }
+.descent-race-legend { list-style: none; margin: 0; padding: 0; min-width: 250px; flex: 1 1 250px; max-width: 340px; }
+.descent-race-legend li { display: grid; grid-template-columns: 22px 1fr; column-gap: 6px; padding: 3px 4px; border-radius: 4px; cursor: default; }
+.descent-race-legend li:hover { background: var(--theme-background-alt, #f4f4f4); }
+.descent-race-legend .swatch { width: 18px; height: 4px; border-radius: 2px; margin-top: 7px; }
+.descent-race-legend .name { font-weight: 600; }
+.descent-race-legend .meta { grid-column: 2; color: var(--theme-foreground-muted); font-variant-numeric: tabular-nums; }
+.descent-race-legend .bad .meta { color: var(--theme-red, #d62728); }
+.descent-race-timing { font-variant-numeric: tabular-nums; color: var(--theme-foreground-muted); }
+.descent-race-panel { font: 13px var(--sans-serif); margin: 0.5rem 0 1rem; max-width: 1000px; }
+.descent-race-panel > summary { cursor: pointer; font-weight: 600; }
+.descent-race-panel .optimizers { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 1rem; margin-top: 0.4rem; }
+.descent-race-panel details > summary { cursor: pointer; padding: 2px 0; font-variant-numeric: tabular-nums; }
+.descent-race-panel .swatch { display: inline-block; width: 14px; height: 4px; border-radius: 2px; vertical-align: middle; margin-right: 6px; }
+.descent-race-panel .lr { color: var(--theme-foreground-muted); margin-left: 0.4em; }
+.descent-race-panel form { --label-width: 110px; }
+`;
+
+function style() {
+  const s = document.createElement("style");
+  s.textContent = css;
+  return s;
+}
+
+// Whether the hyperparameter panel is open survives the panel being rebuilt (a new surface).
+const panelState = {open: false, items: new Set()};
+
+/**
+ * The hyperparameter panel: one collapsible optimizer form per entry, the lr shown in its summary. Its
+ * `value` is the entries with the options as set; it emits `input` like any Inputs element.
+ */
+export function racePanel(entries, {colors = raceColors} = {}) {
+  const panel = el("details", {class: "descent-race-panel"});
+  panel.open = panelState.open;
+  panel.addEventListener("toggle", () => (panelState.open = panel.open));
+  const grid = el("div", {class: "optimizers"});
+  const forms = entries.map((entry, i) => {
+    const lr = el("span", {class: "lr"}, `lr ${fmt(entry.options.lr)}`);
+    const item = el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr));
+    item.open = panelState.items.has(entry.key);
+    item.addEventListener("toggle", () => (item.open ? panelState.items.add(entry.key) : panelState.items.delete(entry.key)));
+    const form = optimizerForm(entry.def, entry.options);
+    form.addEventListener("input", () => (lr.textContent = `lr ${fmt(form.value.lr)}`));
+    item.append(form);
+    grid.append(item);
+    return form;
+  });
+  panel.append(el("summary", {}, "Hyperparameters, per optimizer"), grid, style());
+  Object.defineProperty(panel, "value", {get: () => entries.map((e, i) => ({...e, options: forms[i].value}))});
+  return panel;
+}
+
+/**
+ * The race chart. `race` is lib's createRace(surface, entries); `start` the first start point; `onStart(p)`
+ * hears every new start (so the page can keep it across rebuilds); `invalidation` stops the animation.
+ */
+export function raceChart(race, {steps = 500, start, onStart = () => {}, colors = raceColors, width = 640, invalidation} = {}) {
+  const surface = race.surface;
+  const {x: [x1, x2], y: [y1, y2]} = surface.domain;
+  const fmin = surface.value(...surface.minimum);
+  const fill = surface.logContours ? (x, y) => Math.log10(surface.value(x, y) - fmin + 1e-3) : surface.value;
+  const plotWidth = Math.max(280, Math.min(width, 640));
+  const plotHeight = Math.round(Math.min(plotWidth * 0.92, 40 + (plotWidth - 60) * (y2 - y1) / (x2 - x1)));
+  const svg = Plot.plot({
+    width: plotWidth,
+    height: plotHeight,
+    marginLeft: 40,
+    x: {domain: [x1, x2], label: "x"},
+    y: {domain: [y1, y2], label: "y"},
+    color: {type: "linear", range: ["#fafbfc", "#b4c0cc"]},
+    marks: [
+      Plot.contour({fill, x1, x2, y1, y2, stroke: "#7f8c99", strokeOpacity: 0.35, strokeWidth: 0.6, thresholds: 24}),
+      Plot.frame({stroke: "#c8ced4"}),
+      Plot.dot([surface.minimum], {x: (d) => d[0], y: (d) => d[1], symbol: "star", fill: "gold", stroke: "black", r: 6, title: () => "minimum"}),
+    ],
+  });
+  svg.setAttribute("aria-label", `Contour plot of the ${surface.label} surface with each optimizer's path`);
+  const sx = svg.scale("x");
+  const sy = svg.scale("y");
+  const [px1, px2] = [sx.apply(x1), sx.apply(x2)];
+  const [py1, py2] = [sy.apply(y2), sy.apply(y1)];
+  const limit = 10 * Math.max(plotWidth, plotHeight);
+  const clampPx = (v) => (v < -limit ? -limit : v > limit ? limit : v);
+
+  // Overlay: paths (clipped to the frame), heads, the start handle.
+  const clipId = `descent-race-clip-${Math.random().toString(36).slice(2)}`;
+  const clip = svgEl("clipPath", {id: clipId});
+  clip.append(svgEl("rect", {x: px1, y: py1, width: px2 - px1, height: py2 - py1}));
+  const overlay = svgEl("g", {"clip-path": `url(#${clipId})`});
+  const paths = race.entries.map((_, i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round"}));
+  const heads = race.entries.map((_, i) => svgEl("path", {fill: colors[i % colors.length], stroke: "white", "stroke-width": 1}));
+  overlay.append(...paths, ...heads);
+  const handle = svgEl("circle", {class: "handle", r: 7, fill: "white", stroke: "black", "stroke-width": 2, tabindex: 0, role: "button",
+    "aria-roledescription": "draggable start point"});
+  svg.append(clip, overlay, handle);
+
+  // Controls.
+  const play = el("button", {type: "button"}, "▶ Play");
+  const slider = el("input", {type: "range", min: 0, max: steps, step: 1, "aria-label": "step"});
+  slider.value = String(steps);
+  const stepText = el("span", {class: "descent-race-timing"});
+  const reset = el("button", {type: "button"}, "Reset start");
+  const timing = el("p", {class: "descent-race-timing"});
+  const legend = el("ol", {class: "descent-race-legend", "aria-label": "optimizers"});
+  const items = race.entries.map((entry, i) => {
+    const meta = el("span", {class: "meta"});
+    const li = el("li", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), el("span", {class: "name"}, entry.label), meta);
+    li.addEventListener("mouseenter", () => paths.forEach((p, j) => p.setAttribute("stroke-opacity", j === i ? 1 : 0.15)));
+    li.addEventListener("mouseleave", () => paths.forEach((p) => p.removeAttribute("stroke-opacity")));
+    legend.append(li);
+    return {li, meta};
+  });
+
+  const root = el("div", {class: "descent-race"},
+    style(),
+    el("div", {class: "descent-race-controls"}, play, slider, stepText, reset),
+    el("div", {class: "descent-race-row"}, svg, legend),
+    timing);
+
+  let startPoint = [...(start ?? surface.start)];
+  let result;
+  let k = steps;
+  const times = [];
+
+  function draw() {
+    const [hx, hy] = result.start;
+    handle.setAttribute("cx", sx.apply(hx));
+    handle.setAttribute("cy", sy.apply(hy));
+    handle.setAttribute("aria-label", `start point (${hx.toFixed(2)}, ${hy.toFixed(2)}); drag it, or use the arrow keys`);
+    result.tracks.forEach((t, i) => {
+      const n = Math.min(k + 1, t.points);
+      let d = "";
+      for (let j = 0; j < n; j++) d += `${j ? "L" : "M"}${clampPx(sx.apply(t.xs[j])).toFixed(1)},${clampPx(sy.apply(t.ys[j])).toFixed(1)}`;
+      paths[i].setAttribute("d", d);
+      if (n === 0) heads[i].setAttribute("d", "");
+      else {
+        const hx = clampPx(sx.apply(t.xs[n - 1])).toFixed(1);
+        const hy = clampPx(sy.apply(t.ys[n - 1])).toFixed(1);
+        const stopped = t.divergedAt !== null && k >= t.points;
+        heads[i].setAttribute("transform", `translate(${hx},${hy})`);
+        // a cross where a diverged run stopped, a dot otherwise
+        heads[i].setAttribute("d", stopped ? "M-4,-4L4,4M-4,4L4,-4" : "M4,0A4,4 0 1 1 -4,0A4,4 0 1 1 4,0Z");
+        heads[i].setAttribute("stroke", stopped ? colors[i % colors.length] : "white");
+        heads[i].setAttribute("stroke-width", stopped ? 2.5 : 1);
+      }
+      const {li, meta} = items[i];
+      const bad = t.error !== null || t.divergedAt !== null;
+      li.classList.toggle("bad", bad);
+      const lr = race.entries[i].options.lr;
+      let text;
+      if (t.error !== null) text = t.error;
+      else {
+        const j = Math.min(k, t.points - 1);
+        text = `lr ${fmt(lr)} · ${j >= 0 ? `f = ${fmt(t.losses[j])} at step ${j}` : "no finite start"}`;
+        if (t.divergedAt !== null) text += ` · diverged at step ${t.divergedAt}`;
+      }
+      meta.textContent = text;
+    });
+    stepText.textContent = `step ${k} / ${steps}`;
+  }
+
+  function rerun() {
+    result = race.run(startPoint, steps);
+    times.push(result.ms);
+    if (times.length > 30) times.shift();
+    const t0 = performance.now();
+    draw();
+    const drawMs = performance.now() - t0;
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1];
+    timing.dataset.rerunMs = result.ms.toFixed(2);
+    timing.dataset.medianMs = median.toFixed(2);
+    timing.textContent = `Rerun: ${result.ms.toFixed(1)} ms to compute ${race.entries.length} optimizers × ${steps} steps ` +
+      `(median ${median.toFixed(1)} ms over the last ${times.length}), ${drawMs.toFixed(1)} ms to redraw — ` +
+      `Float32Array engine, analytic gradients, on this device.`;
+  }
+
+  // Dragging: coalesce pointer moves into at most one rerun per animation frame.
+  let pending = null;
+  let frame = 0;
+  function moveStart(p) {
+    startPoint = p;
+    onStart(p);
+    pending = p;
+    if (!frame) frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (pending) rerun();
+      pending = null;
+    });
+  }
+  const toData = (event) => {
+    const ctm = svg.getScreenCTM();
+    if (!ctm) return null;
+    const q = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
+    const x = Math.min(x2, Math.max(x1, sx.invert(q.x)));
+    const y = Math.min(y2, Math.max(y1, sy.invert(q.y)));
+    return [x, y];
+  };
+  let dragging = false;
+  svg.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    const p = toData(event);
+    if (!p) return;
+    dragging = true;
+    handle.classList.add("dragging");
+    svg.setPointerCapture(event.pointerId);
+    event.preventDefault();
+    moveStart(p);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!dragging) return;
+    const p = toData(event);
+    if (p) moveStart(p);
+  });
+  const endDrag = () => {
+    dragging = false;
+    handle.classList.remove("dragging");
+  };
+  svg.addEventListener("pointerup", endDrag);
+  svg.addEventListener("pointercancel", endDrag);
+  svg.addEventListener("lostpointercapture", endDrag);
+
+  // Keyboard: arrows move the start by 1% of the view (Shift: 10%), Home puts it back.
+  handle.addEventListener("keydown", (event) => {
+    const big = event.shiftKey ? 10 : 1;
+    const dx = ((x2 - x1) / 100) * big;
+    const dy = ((y2 - y1) / 100) * big;
+    const [x, y] = startPoint;
+    const moves = {ArrowLeft: [x - dx, y], ArrowRight: [x + dx, y], ArrowUp: [x, y + dy], ArrowDown: [x, y - dy], Home: surface.start};
+    const p = moves[event.key];
+    if (!p) return;
+    event.preventDefault();
+    moveStart([Math.min(x2, Math.max(x1, p[0])), Math.min(y2, Math.max(y1, p[1]))]);
+  });
+  reset.addEventListener("click", () => moveStart([...surface.start]));
+
+  // Step slider and play/pause.
+  let playing = 0;
+  const setPlaying = (on) => {
+    if (on && !playing) {
+      if (k >= steps) k = 0;
+      const perMs = steps / 5000; // the whole race in about five seconds
+      let last = performance.now();
+      let carry = 0;
+      const tick = (now) => {
+        carry += (now - last) * perMs;
+        last = now;
+        const advance = Math.floor(carry);
+        carry -= advance;
+        k = Math.min(steps, k + advance);
+        slider.value = String(k);
+        draw();
+        playing = k < steps ? requestAnimationFrame(tick) : 0;
+        if (!playing) play.textContent = "▶ Play";
+      };
+      playing = requestAnimationFrame(tick);
+      play.textContent = "❚❚ Pause";
+    } else if (!on && playing) {
+      cancelAnimationFrame(playing);
+      playing = 0;
+      play.textContent = "▶ Play";
+    }
+  };
+  play.addEventListener("click", () => setPlaying(!playing));
+  slider.addEventListener("input", (event) => {
+    event.stopPropagation(); // the slider is the chart's own, not a page input
+    setPlaying(false);
+    k = Number(slider.value);
+    draw();
+  });
+
+  invalidation?.then(() => {
+    setPlaying(false);
+    if (frame) cancelAnimationFrame(frame);
+  });
+
+  rerun();
+  return root;
+}

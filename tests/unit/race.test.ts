@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type * as tf from "@tensorflow/tfjs-core";
+import { createOptimizer, presets, sgd } from "../../lib/optimizers/index.js";
+import { minimize } from "../../lib/train/minimize.js";
+import { variable } from "../../lib/train/parameters.js";
+import { surfaces, type Surface } from "../../lib/surfaces.js";
+import { createRace, describeTrack, race, raceEntries, raceLearningRates, type RaceEntry } from "../../lib/race.js";
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
+
+/** The tfjs engine's trajectory: createOptimizer + minimize on the surface's tf f. */
+function tfTrajectory(surface: Surface, entry: RaceEntry, steps: number): [number, number][] {
+  const θ = variable(surface.start, [2]);
+  const optimizer = createOptimizer(entry.def, entry.options);
+  try {
+    const path: [number, number][] = [];
+    for (const s of minimize({ params: [θ], loss: () => surface.f(θ as tf.Tensor1D), optimizer, steps })) path.push([s.params[0][0], s.params[0][1]]);
+    return path;
+  } finally {
+    optimizer.dispose();
+    θ.dispose();
+  }
+}
+
+test("every surface has a learning rate for every preset", () => {
+  for (const s of surfaces) for (const p of presets) assert.ok(raceLearningRates[s.key]?.[p.key] > 0, `${s.key}/${p.key}`);
+});
+
+for (const surface of surfaces) {
+  test(`${surface.label}: the race follows the tfjs engine step for step (100 steps, 1e-5)`, () => {
+    const steps = 100;
+    const result = race(surface, surface.start, steps);
+    assert.equal(result.tracks.length, presets.length);
+    raceEntries(surface).forEach((entry, i) => {
+      const track = result.tracks[i];
+      assert.equal(track.key, entry.key);
+      assert.equal(track.divergedAt, null, `${entry.key} diverged`);
+      assert.equal(track.points, steps + 1);
+      assert.equal(track.xs[0], Math.fround(surface.start[0]));
+      const want = tfTrajectory(surface, entry, steps);
+      want.forEach(([x, y], k) => {
+        const [rx, ry] = [track.xs[k + 1], track.ys[k + 1]];
+        assert.ok(close(rx, x) && close(ry, y), `${surface.key}/${entry.key} step ${k + 1}: race (${rx}, ${ry}), tfjs (${x}, ${y})`);
+        assert.ok(close(track.losses[k + 1], surface.value(x, y)), `${surface.key}/${entry.key} loss at step ${k + 1}`);
+      });
+    });
+  });
+}
+
+test("a run whose values become non-finite stops there, marked 'diverged at step k', with only finite points", () => {
+  const surface = surfaces.find((s) => s.key === "ill-conditioned")!;
+  // SGD on 0.5x² + 10y²: y ← (1 − 20·lr)·y, so lr = 1 multiplies y by −19 each step; float32 overflows
+  // (f = 10y² past 3.4e38 once 1.5·19ᵏ > 5.8e18) at step 15.
+  const entries: RaceEntry[] = [
+    { key: "wild", label: "SGD lr 1", def: sgd, options: { lr: 1 } },
+    { key: "tame", label: "SGD lr 0.01", def: sgd, options: { lr: 0.01 } },
+  ];
+  const [wild, tame] = createRace(surface, entries).run(surface.start, 200).tracks;
+  assert.ok(wild.divergedAt !== null && wild.divergedAt >= 14 && wild.divergedAt <= 16, `diverged at ${wild.divergedAt}`);
+  assert.equal(wild.points, wild.divergedAt);
+  for (let i = 0; i < wild.points; i++) assert.ok(Number.isFinite(wild.xs[i]) && Number.isFinite(wild.ys[i]) && Number.isFinite(wild.losses[i]));
+  assert.equal(describeTrack(wild), `diverged at step ${wild.divergedAt}`);
+  // The tfjs loop agrees: its loss is non-finite one step later (minimize checks the loss before each step).
+  assert.throws(() => tfTrajectory(surface, entries[0], 200), new RegExp(`^DivergedError: diverged at step (${wild.divergedAt}|${wild.divergedAt! + 1}) `));
+  // The other runner is unaffected.
+  assert.equal(tame.divergedAt, null);
+  assert.equal(tame.points, 201);
+  assert.match(describeTrack(tame), /^f = /);
+});
+
+test("an invalid hyperparameter stops only its own runner, with the optimizer's message", () => {
+  const surface = surfaces[0];
+  const entries = raceEntries(surface);
+  entries[6] = { ...entries[6], options: { ...entries[6].options, lr: -1 } };
+  const result = createRace(surface, entries).run(surface.start, 50);
+  assert.equal(result.tracks[6].points, 0);
+  assert.match(result.tracks[6].error ?? "", /Invalid learning rate: -1/);
+  assert.match(describeTrack(result.tracks[6]), /Invalid learning rate/);
+  assert.equal(result.tracks[0].points, 51);
+});
+
+test("rerunning a race from a new start resets every optimizer (same result as a fresh race)", () => {
+  const surface = surfaces[0];
+  const r = createRace(surface);
+  r.run([0.5, -0.5], 300);
+  const again = r.run(surface.start, 300);
+  const fresh = race(surface, surface.start, 300);
+  again.tracks.forEach((t, i) => {
+    assert.deepEqual(t.xs, fresh.tracks[i].xs);
+    assert.deepEqual(t.ys, fresh.tracks[i].ys);
+  });
+});
+
+test("8 optimizers × 500 steps rerun in ≤ 50 ms (Node)", (t) => {
+  for (const surface of surfaces) {
+    const r = createRace(surface);
+    for (let i = 0; i < 10; i++) r.run(surface.start, 500); // warm up the JIT
+    const times: number[] = [];
+    for (let i = 0; i < 21; i++) times.push(r.run([surface.start[0] + i * 1e-3, surface.start[1]], 500).ms);
+    times.sort((a, b) => a - b);
+    t.diagnostic(`${surface.key}: median ${times[10].toFixed(2)} ms, max ${times[20].toFixed(2)} ms`);
+    assert.ok(times[10] <= 50, `${surface.key}: median rerun ${times[10].toFixed(1)} ms`);
+  }
+});
