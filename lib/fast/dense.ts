@@ -122,6 +122,7 @@ export class DenseNet {
     const k = out.length;
     const d = this.dz[layers - 1];
     let value: number;
+    // #region fused-step
     if (loss === "cross-entropy") {
       if (typeof target !== "number") throw new Error("DenseNet.backward: cross-entropy needs a class index");
       // log-softmax with the max subtracted; dL/dz = softmax(z) − onehot(y).
@@ -175,6 +176,7 @@ export class DenseNet {
         }
       }
     }
+    // #endregion fused-step
     return value;
   }
 

@@ -255,3 +255,46 @@ export function* crossValidate(o: CrossValidationOptions): Generator<CrossValida
   yield done;
   return done;
 }
+
+export interface DigitsRunSpec {
+  /** What the page's table calls this run. */
+  label: string;
+  def: AnyOptimizerDef;
+  options?: Record<string, unknown>;
+  /** Inputs × scale (and optional standardisation), as `digitsFeatures`. */
+  scale?: number;
+  standardize?: boolean;
+  /** The loss (so every gradient) × this constant. */
+  gradScale?: number;
+}
+
+export type DigitsRunRow = DenseRunState & { label: string; scale: number; standardize: boolean; gradScale: number };
+
+/**
+ * Several runs on seed 000's split, one after the other, all from the same initial weights (`seed`): yields the
+ * rows so far (finished runs, then the one in progress) after every epoch, and `done` at the end.
+ */
+export function* digitsRuns(o: {
+  train: Dataset;
+  test: Dataset;
+  runs: DigitsRunSpec[];
+  epochs?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}): Generator<{ rows: DigitsRunRow[]; done: boolean }, void, unknown> {
+  const { train, test, runs, epochs = 15, seed = 1, signal } = o;
+  const rows: DigitsRunRow[] = [];
+  for (const r of runs) {
+    const scale = r.scale ?? 1;
+    const standardize = r.standardize ?? false;
+    const gradScale = r.gradScale ?? 1;
+    const data = digitsFeatures(train, test, { scale, standardize });
+    for (const s of denseRun({ data, def: r.def, options: r.options, epochs, seed, gradScale, signal })) {
+      const row = { ...s, label: r.label, scale, standardize, gradScale };
+      if (s.done) rows.push(row);
+      else yield { rows: [...rows, row], done: false };
+    }
+    if (signal?.aborted) return;
+  }
+  yield { rows, done: true };
+}

@@ -83,6 +83,7 @@ export function* fitDense(o: FitDenseOptions): Generator<EpochReport, void, unkn
     const started = now();
     if (random) order = permutation(rows, random);
     let sum = 0;
+    // #region seed-loop
     for (let start = 0; start < rows; start += batchSize) {
       const end = Math.min(rows, start + batchSize);
       const scale = gradScale / (end - start);
@@ -98,6 +99,7 @@ export function* fitDense(o: FitDenseOptions): Generator<EpochReport, void, unkn
       optimizer.step(stepped.params, stepped.grads); // optimizer.step()
       steps++;
     }
+    // #endregion seed-loop
     const ms = now() - started;
     totalMs += ms;
     yield { epoch, steps, loss: sum / rows, ms, totalMs };

@@ -207,3 +207,118 @@ export class FloatVec implements Vec<FloatVec> {
     return new FloatVec(out, this.arena);
   }
 }
+
+/**
+ * A recording `Vec`: running a rule on TraceVecs writes down its ops instead of computing them, so the float
+ * engine can run the whole rule as ONE loop over the elements (`compileTrace`) instead of one loop and one
+ * temporary array per op. Each op is compiled with the float32 rounding FloatVec applies (`Math.fround` on
+ * every result, number operands rounded first), so the fused loop computes bit for bit what FloatVec does.
+ * Numbers are recorded by position, not value (`1 − β₁ᵗ` changes every step, the loop does not): two traces
+ * with equal `ops` run the same compiled loop with their own `consts`.
+ */
+export class Trace {
+  /** Four numbers per op: the op code, its first operand (a node), the second's kind (0 none, 1 node, 2 number) and index. */
+  readonly ops: number[] = [];
+  readonly consts: number[] = [];
+  private next: number;
+  /** `inputs` leaves, numbered 0 … inputs − 1 (the engine's θ, g and the state slots, in that order). */
+  constructor(readonly inputs: number) {
+    this.next = inputs;
+  }
+  leaf(i: number): TraceVec {
+    if (!(i >= 0 && i < this.inputs)) throw new Error(`Trace: no input ${i}`);
+    return new TraceVec(this, i);
+  }
+  emit(op: number, a: TraceVec, b?: TraceVec | number): TraceVec {
+    if (b === undefined) this.ops.push(op, a.id, 0, 0);
+    else if (typeof b === "number") this.ops.push(op, a.id, 2, this.consts.push(Math.fround(b)) - 1);
+    else {
+      if (b.trace !== this || a.trace !== this) throw new Error("TraceVec: operands from two traces");
+      this.ops.push(op, a.id, 1, b.id);
+    }
+    return new TraceVec(this, this.next++);
+  }
+  /** Whether two traces record the same loop (their numbers may differ). */
+  sameOps(other: Trace): boolean {
+    const a = this.ops;
+    const b = other.ops;
+    if (a.length !== b.length || this.inputs !== other.inputs) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+}
+
+const ADD = 0, SUB = 1, MUL = 2, DIV = 3, NEG = 4, SQRT = 5, SQUARE = 6, MAX = 7;
+
+export class TraceVec implements Vec<TraceVec> {
+  constructor(
+    readonly trace: Trace,
+    readonly id: number,
+  ) {}
+  add(b: TraceVec | number): TraceVec {
+    return this.trace.emit(ADD, this, b);
+  }
+  sub(b: TraceVec | number): TraceVec {
+    return this.trace.emit(SUB, this, b);
+  }
+  mul(b: TraceVec | number): TraceVec {
+    return this.trace.emit(MUL, this, b);
+  }
+  div(b: TraceVec | number): TraceVec {
+    return this.trace.emit(DIV, this, b);
+  }
+  neg(): TraceVec {
+    return this.trace.emit(NEG, this);
+  }
+  sqrt(): TraceVec {
+    return this.trace.emit(SQRT, this);
+  }
+  square(): TraceVec {
+    return this.trace.emit(SQUARE, this);
+  }
+  maximum(b: TraceVec): TraceVec {
+    return this.trace.emit(MAX, this, b);
+  }
+}
+
+/** A fused loop: reads inputs[k][i], writes outputs[j][i] after every read of element i, for i < n. */
+export type FusedKernel = (inputs: Float32Array[], outputs: Float32Array[], consts: number[], n: number) => void;
+
+/** The JavaScript of one recorded op; the rounding matches FloatVec's store into a Float32Array. */
+function opSource(ops: number[], k: number): string {
+  const [op, a, kind, b] = [ops[k], ops[k + 1], ops[k + 2], ops[k + 3]];
+  const x = `v${a}`;
+  const y = kind === 2 ? `c[${b}]` : `v${b}`;
+  switch (op) {
+    case ADD: return `Math.fround(${x} + ${y})`;
+    case SUB: return `Math.fround(${x} - ${y})`;
+    case MUL: return `Math.fround(${x} * ${y})`;
+    case DIV: return `Math.fround(${x} / ${y})`;
+    case NEG: return `-${x}`;
+    case SQRT: return `Math.fround(Math.sqrt(${x}))`;
+    case SQUARE: return `Math.fround(${x} * ${x})`;
+    case MAX: return `Math.max(${x}, ${y})`;
+    default: throw new Error(`Trace: unknown op ${op}`);
+  }
+}
+
+/**
+ * Compiles a trace into one loop whose outputs are the nodes `outputs` (ids from the trace, leaves allowed).
+ * Every op is element-wise, so an output may be one of the input arrays (in-place update): element i is read
+ * before it is written. Throws where code generation is not allowed (a Content-Security-Policy without
+ * 'unsafe-eval'); callers fall back to FloatVec.
+ */
+export function compileTrace(trace: Trace, outputs: readonly number[]): FusedKernel {
+  const lines: string[] = [];
+  for (let k = 0, id = trace.inputs; k < trace.ops.length; k += 4, id++) lines.push(`  const v${id} = ${opSource(trace.ops, k)};`);
+  const body = [
+    ...Array.from({ length: trace.inputs }, (_, k) => `const in${k} = inputs[${k}];`),
+    ...outputs.map((_, j) => `const out${j} = outputs[${j}];`),
+    "for (let i = 0; i < n; i++) {",
+    ...Array.from({ length: trace.inputs }, (_, k) => `  const v${k} = in${k}[i];`),
+    ...lines,
+    ...outputs.map((id, j) => `  out${j}[i] = v${id};`),
+    "}",
+  ].join("\n");
+  return new Function("inputs", "outputs", "c", "n", body) as FusedKernel;
+}

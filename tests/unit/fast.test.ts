@@ -16,7 +16,8 @@ import { fitDense, fitDenseSync } from "../../lib/fast/train.js";
 import { crossEntropy, mse } from "../../lib/models/losses.js";
 import { disposeModel, forward, mlp } from "../../lib/models/mlp.js";
 import { FloatArena, FloatVec } from "../../lib/optimizers/engines.js";
-import { adagrad, adam, createFloatOptimizer, createOptimizer, rmsprop, sgd, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
+import { adadelta, adagrad, adam, adamw, createFloatOptimizer, createOptimizer, rmsprop, sgd, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
+import { resolveOptions } from "../../lib/optimizers/validate.js";
 import { rng, uniforms } from "../../lib/random.js";
 import { DivergedError } from "../../lib/train/diverged.js";
 import { Parameters } from "../../lib/train/parameters.js";
@@ -115,7 +116,7 @@ describe("the fast path equals the tfjs path: same init, same samples in the sam
   }
 });
 
-describe("createFloatOptimizer's arena", () => {
+describe("createFloatOptimizer's fused loop and arena", () => {
   test("FloatVec ops give the same values with and without an arena", () => {
     const arena = new FloatArena();
     const a = Float32Array.from([1, 2, 3.5]);
@@ -130,6 +131,41 @@ describe("createFloatOptimizer's arena", () => {
     assert.equal(arena.take(3) === first, false, "not handed out twice before reset");
     arena.reset();
     assert.equal(arena.take(3), first, "handed out again after reset");
+  });
+
+  test("the fused loop computes bit for bit what the rule computes on plain FloatVecs, for every optimizer and option", () => {
+    const variants: [AnyOptimizerDef, Record<string, unknown>][] = [
+      [sgd, { lr: 0.1 }],
+      [sgd, { lr: 0.1, momentum: 0.9 }],
+      [sgd, { lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.01 }],
+      [sgd, { lr: 0.1, momentum: 0.5, dampening: 0.3, maximize: true }],
+      [adam, { lr: 0.01 }],
+      [adam, { lr: 0.01, amsgrad: true, weight_decay: 0.1 }],
+      [adamw, { lr: 0.01, amsgrad: true }],
+      [rmsprop, { lr: 0.01 }],
+      [rmsprop, { lr: 0.01, centered: true, momentum: 0.5, weight_decay: 0.01 }],
+      [adagrad, { lr: 0.1, lr_decay: 0.01, initial_accumulator_value: 0.1 }],
+      [adadelta, { lr: 1, weight_decay: 0.01 }],
+    ];
+    for (const [def, options] of variants) {
+      const random = rng(11);
+      const p = uniforms(37, random, -1, 1);
+      const opt = createFloatOptimizer(def, options);
+      const resolved = resolveOptions(def, options);
+      let θ = new FloatVec(p.slice());
+      let slots = def.init(θ, resolved, (c) => FloatVec.fill(p.length, c));
+      for (let t = 1; t <= 25; t++) {
+        const g = uniforms(37, random, -2, 2);
+        if (t === 3) g.fill(0, 0, 10); // exact zeros, as for blank pixels
+        opt.step([p], [g]);
+        const r = def.update(θ, new FloatVec(g.slice()), slots, t, resolved);
+        θ = r.θ as FloatVec;
+        slots = r.state;
+        assert.deepEqual(p, θ.data, `${def.name} ${JSON.stringify(options)}: θ at step ${t}`);
+      }
+      const state = opt.state[0].slots as Record<string, Float32Array>;
+      for (const k of Object.keys(state)) assert.deepEqual(state[k], (slots as Record<string, FloatVec>)[k].data, `${def.name}: slot ${k}`);
+    }
   });
 
   test("state is a snapshot: later steps do not change arrays read earlier", () => {
