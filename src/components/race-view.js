@@ -22,7 +22,9 @@ document.head.append(style);
  * so training never waits for the page to pull a value (Framework pulls a generator once per animation frame).
  * Other cells watch it with `handle.updates()`, each at its own pace, so cheap views (progress bars) can follow
  * every snapshot while costly ones (comparison charts, tables) redraw only when what they show has changed.
- * With `setup` null (data still loading) the race does not start and the handle reports `loading`.
+ * `setup` may be a promise of the setup (the race starts when the data arrive, and the page can draw its charts
+ * before that); with `setup` null (data still downloading) the race does not start. Either way the handle
+ * reports `loading` until the race starts.
  */
 export function startRace(setup, lanes, {priority = 0, invalidation, evaluation, reportEveryMs = 250} = {}) {
   const run = nextRun();
@@ -33,7 +35,7 @@ export function startRace(setup, lanes, {priority = 0, invalidation, evaluation,
   };
   const handle = {
     run,
-    latest: {run, lanes: [], done: false, queued: true, wallMs: 0, loading: !setup},
+    latest: {run, lanes: [], done: false, queued: true, wallMs: 0, loading: true},
     finished: !setup,
     /**
      * An async generator of snapshots {run, lanes, done, queued, wallMs, error?}: the current one at once, then
@@ -59,7 +61,9 @@ export function startRace(setup, lanes, {priority = 0, invalidation, evaluation,
   invalidation?.then(() => controller.abort());
   (async () => {
     try {
-      for await (const snap of trainingRace({...setup, lanes, priority, evaluation, reportEveryMs, signal: controller.signal})) {
+      const resolved = await setup;
+      if (controller.signal.aborted) return;
+      for await (const snap of trainingRace({...resolved, lanes, priority, reportEveryMs, signal: controller.signal, ...(evaluation && {evaluation})})) {
         handle.latest = {run, ...snap};
         notify();
       }
@@ -102,6 +106,10 @@ const describe = (lane, queued) => {
 export function raceProgress(snap) {
   const root = document.createElement("div");
   root.className = "descent-progress";
+  if (snap.error) {
+    root.textContent = `Could not run: ${snap.error.message}`;
+    return root;
+  }
   if (snap.loading) {
     root.textContent = "Waiting for the training data…";
     return root;
