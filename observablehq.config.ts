@@ -5,6 +5,7 @@ export default {
   pages: [
     { name: "Gradient descent, step by step", path: "/gradient-descent" },
     { name: "The optimizers, equation beside code", path: "/optimizers" },
+    { name: "Adam on the digits", path: "/digits" },
     { name: "Adam, understood", path: "/adam" },
     { name: "Write your own page", path: "/authors" },
     { name: "Example: momentum vs Adam on MNIST", path: "/example" },
