@@ -2,3 +2,4 @@
 export * from "./second-order.js";
 export * from "./hessian.js";
 export * from "./softmax-regression.js";
+export * from "./hessian-speed.js";

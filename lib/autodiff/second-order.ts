@@ -331,7 +331,7 @@ function batchReduce(g: T, shape: readonly number[]): T {
   return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape as number[]);
 }
 
-export const batchMatMulGradConfig: tf.GradConfig = {
+export const secondOrderBatchMatMulGradConfig: tf.GradConfig = {
   kernelName: tf.BatchMatMul,
   inputsToSave: ["a", "b"],
   gradFunc: (dy, [a, b], attrs) => {
@@ -366,7 +366,7 @@ export function enableSecondOrderGradients(): void {
   for (const config of secondOrderGradConfigs) {
     if (tf.getGradient(config.kernelName) !== config) tf.registerGradient(config);
   }
-  if (tf.getGradient(tf.BatchMatMul) == null) tf.registerGradient(batchMatMulGradConfig);
+  if (tf.getGradient(tf.BatchMatMul) == null) tf.registerGradient(secondOrderBatchMatMulGradConfig);
 }
 
 /** Kernels whose registered gradient is not ours (empty when double backprop is safe). */

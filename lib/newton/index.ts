@@ -3,3 +3,5 @@ export * from "./linalg.js";
 export * from "./objective.js";
 export * from "./newton.js";
 export * from "./newton-cg.js";
+export * from "./softmax-objective.js";
+export * from "./compare.js";

@@ -36,6 +36,7 @@ export interface EvalCounts {
 /** How the search direction of a step was chosen. */
 export type DirectionKind =
   | "newton" // H positive definite: p = −H⁻¹g
+  | "pure" // pure Newton: p = −H⁻¹g whatever H's signature, α = 1
   | "modified" // eigenvalues replaced by max(|λ|, δ)
   | "cg" // Newton-CG, CG converged or truncated
   | "negative-curvature" // Newton-CG stopped at a direction of non-positive curvature
@@ -193,11 +194,74 @@ export function modifiedNewtonDirection(H: Vector, g: Vector, minCurvature = new
 }
 
 /** One unsafeguarded Newton step x − H⁻¹g (H solved as a general matrix: it may be indefinite). */
+// #region pure-newton
 export function pureNewtonStep(objective: Objective, x: Vector): Vector {
   if (!objective.hessian) throw new Error("pureNewtonStep needs an objective with a Hessian.");
   const { gradient } = objective.valueAndGradient(x);
   const step = solve(symmetrize(objective.hessian(x), x.length), gradient);
   return axpy(x, -1, step);
+}
+// #endregion pure-newton
+
+/**
+ * Pure Newton, one iterate at a time: x ← x − H⁻¹g with α = 1, no line search, no eigenvalue fix. It
+ * converges to whichever stationary point the local quadratic model points at — minimum, maximum or saddle.
+ * Stops when ‖g‖∞ ≤ gradTol, after maxIterations, or when a step is not finite (singular H).
+ */
+export function* pureNewtonIterates(objective: Objective, x0: ArrayLike<number>, options: Pick<NewtonOptions, "gradTol" | "maxIterations"> = {}): Generator<Iterate, Result, void> {
+  const { gradTol, maxIterations } = { ...newtonDefaults, ...options };
+  const counted = new Counted(objective);
+  const x = Float64Array.from(x0);
+  const start = counted.valueAndGradient(x);
+  let at: Iterate = { iteration: 0, x, loss: start.value, gradient: start.gradient, gradNorm: norm2(start.gradient), stepSize: 0, evals: counted.snapshot() };
+  const losses = [at.loss];
+  yield at;
+  for (;;) {
+    if (!Number.isFinite(at.loss) || !allFinite(at.gradient)) return finish("non-finite", `f or ∇f is not finite at iteration ${at.iteration}`, at, losses, counted.snapshot());
+    if (normInf(at.gradient) <= gradTol) return finish("converged", `‖∇f‖∞ ≤ ${gradTol} after ${at.iteration} iterations`, at, losses, counted.snapshot());
+    if (at.iteration >= maxIterations) return finish("max-iterations", `stopped after ${maxIterations} iterations`, at, losses, counted.snapshot());
+    let step: Vector;
+    try {
+      step = solve(symmetrize(counted.hessian(at.x), at.x.length), at.gradient);
+    } catch {
+      step = new Float64Array(at.x.length).fill(NaN); // an exactly singular pivot
+    }
+    if (!allFinite(step)) return finish("non-finite", `the Hessian is singular at iteration ${at.iteration}`, at, losses, counted.snapshot());
+    const xNew = axpy(at.x, -1, step);
+    const next = counted.valueAndGradient(xNew);
+    at = {
+      iteration: at.iteration + 1,
+      x: xNew,
+      loss: next.value,
+      gradient: next.gradient,
+      gradNorm: norm2(next.gradient),
+      stepSize: 1,
+      direction: "pure",
+      evals: counted.snapshot(),
+    };
+    losses.push(at.loss);
+    yield at;
+  }
+}
+
+export type StationaryKind = "minimum" | "maximum" | "saddle" | "degenerate";
+
+/**
+ * What kind of stationary point a Hessian's eigenvalues describe: all > tol a (strict local) minimum, all
+ * < −tol a maximum, both signs a saddle, otherwise (some |λ| ≤ tol, the rest one sign) degenerate — the
+ * second-order test cannot tell.
+ */
+export function stationaryPointKind(eigenvalues: ArrayLike<number>, tol = 1e-8): StationaryKind {
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    if (eigenvalues[i] > tol) pos++;
+    else if (eigenvalues[i] < -tol) neg++;
+  }
+  if (pos > 0 && neg > 0) return "saddle";
+  if (pos === eigenvalues.length) return "minimum";
+  if (neg === eigenvalues.length) return "maximum";
+  return "degenerate";
 }
 
 function finish(status: Status, message: string, last: Iterate, losses: number[], evals: EvalCounts): Result {
