@@ -36,24 +36,40 @@ export type MicroBatch = Pick<Batch, "x" | "y" | "size" | "features">;
 export function accumulate(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, mode: AccumulateMode = "correct"): number {
   if (micro.length === 0) throw new Error("accumulate: no micro-batches");
   const total = micro.reduce((n, b) => n + b.size, 0);
-  let mean = 0;
-  if (mode === "correct") params.zeroGrad();
-  for (const b of micro) {
-    const share = b.size / total;
-    const x = tf.tensor2d(b.x, [b.size, b.features]);
-    const y = tf.tensor1d(b.y, "int32");
-    try {
-      if (mode === "correct") {
-        // backward returns the scaled loss share_i·loss_i; their sum is the mean over all samples.
-        mean += params.backward(() => tf.mul(loss(x, y), tf.scalar(share)) as tf.Scalar);
-      } else {
-        params.zeroGrad(); // the bug: inside the loop
-        mean += share * params.backward(() => loss(x, y));
-      }
-    } finally {
-      x.dispose();
-      y.dispose();
-    }
+  return mode === "correct" ? accumulateCorrect(params, micro, loss, total) : accumulateBroken(params, micro, loss, total);
+}
+
+/** Runs `f` on a micro-batch as tensors and frees them. */
+function withTensors<R>(b: MicroBatch, f: (x: tf.Tensor2D, y: tf.Tensor1D) => R): R {
+  const x = tf.tensor2d(b.x, [b.size, b.features]);
+  const y = tf.tensor1d(b.y, "int32");
+  try {
+    return f(x, y);
+  } finally {
+    x.dispose();
+    y.dispose();
   }
+}
+
+function accumulateCorrect(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): number {
+  let mean = 0;
+  // #region accumulate-correct
+  params.zeroGrad(); // once per step: every micro-batch's gradient adds up in params.grads
+  for (const b of micro) {
+    const share = b.size / total; // weight of this micro-batch's mean loss in the step's mean loss
+    mean += withTensors(b, (x, y) => params.backward(() => tf.mul(loss(x, y), share) as tf.Scalar));
+  }
+  // #endregion accumulate-correct
+  return mean;
+}
+
+function accumulateBroken(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): number {
+  let mean = 0;
+  // #region accumulate-broken
+  for (const b of micro) {
+    params.zeroGrad(); // seed 002's bug: throws away the micro-batches before this one
+    mean += (b.size / total) * withTensors(b, (x, y) => params.backward(() => loss(x, y)));
+  }
+  // #endregion accumulate-broken
   return mean;
 }
