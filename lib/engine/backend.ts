@@ -88,9 +88,29 @@ export function autoChoice(probes: Probe[]): BackendName {
   return (["webgpu", "webgl", "wasm", "cpu"] as const).find(usable) ?? "cpu";
 }
 
+/**
+ * Does the active backend compute correctly, read back the way pages read (dataSync)? Some software GPUs
+ * start fine and then return zeros (SwiftShader's WebGPU on a 2-core Linux machine did), so a backend is only
+ * used after it gets a small matMul, exp and sum right.
+ */
+export function selfCheck(): boolean {
+  try {
+    const got = tf.tidy(() => {
+      const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+      const b = tf.tensor2d([0.5, -1, 0.25, 2, -0.5, 1], [3, 2]);
+      const c = tf.matMul(a, b); // [[-0.5, 6], [0.25, 12]]
+      return [...tf.sum(tf.exp(tf.mul(c, 0.1))).dataSync(), ...c.dataSync()];
+    });
+    const want = [Math.exp(-0.05) + Math.exp(0.6) + Math.exp(0.025) + Math.exp(1.2), -0.5, 6, 0.25, 12];
+    return want.every((w, i) => Math.abs(got[i] - w) <= 1e-4 * Math.max(1, Math.abs(w)));
+  } catch {
+    return false;
+  }
+}
+
 async function trySet(name: BackendName): Promise<boolean> {
   try {
-    return (await tf.setBackend(name)) === true && tf.getBackend() === name;
+    return (await tf.setBackend(name)) === true && tf.getBackend() === name && selfCheck();
   } catch {
     return false;
   }
@@ -111,7 +131,7 @@ export async function initBackend(override?: string | null): Promise<EngineInfo>
     } else if (await trySet(override)) {
       return { backend: override, adapter: adapterOf(override), auto: false, autoBackend, probes };
     } else {
-      notice = `The ${override} backend could not start here; fell back to ${autoBackend}.`;
+      notice = `The ${override} backend could not start here, or computed wrong results; fell back to ${autoBackend}.`;
     }
   }
   // Walk down the preference list until one starts: a probe can pass and the backend still fail to init.
