@@ -11,6 +11,7 @@ export default {
     { name: "Example: momentum vs Adam on MNIST", path: "/example" },
     { name: "Optimizers from scratch on MNIST", path: "/mnist-from-scratch" },
     { name: "Nesterov and Adam on MNIST", path: "/mnist-nesterov-adam" },
+    { name: "Newton's method and the Hessian", path: "/newton" },
   ],
   head: '<link rel="icon" href="data:,">',
   footer: "Descent — optimizers, live in your browser. Everything on this page runs locally, from this site.",

@@ -368,3 +368,25 @@ export function spectrum(H: ArrayLike<number>, n: number): Spectrum {
     maxStableLearningRate: lambdaMax > 0 ? 2 / lambdaMax : Infinity,
   };
 }
+
+/**
+ * The eigenvalue of largest magnitude of a symmetric operator given only as v ↦ Av (e.g. Hessian-vector
+ * products), by power iteration with Rayleigh quotients — λ_max for a positive semidefinite Hessian, in
+ * O(iterations) products instead of an O(n³) eigensolve. Stops when the quotient changes by less than
+ * tol relative, or after maxIterations. The start vector is fixed (1 + sin i / 2), so runs are repeatable.
+ */
+export function powerIteration(matVec: (v: Vector) => Vector, n: number, { maxIterations = 200, tol = 1e-7 }: { maxIterations?: number; tol?: number } = {}): { value: number; vector: Vector; iterations: number } {
+  let v: Vector = Float64Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(i + 1));
+  v = scale(1 / norm2(v), v);
+  let value = 0;
+  for (let k = 1; k <= maxIterations; k++) {
+    const w = matVec(v);
+    const next = dot(v, w);
+    const size = norm2(w);
+    if (size === 0) return { value: 0, vector: v, iterations: k };
+    v = scale(1 / size, w);
+    if (k > 1 && Math.abs(next - value) <= tol * Math.abs(next)) return { value: next, vector: v, iterations: k };
+    value = next;
+  }
+  return { value, vector: v, iterations: maxIterations };
+}

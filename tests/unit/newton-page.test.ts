@@ -244,3 +244,12 @@ test("cholesky (unrolled): LLᵀ = A for sizes around the unroll width", () => {
     }
   }
 });
+
+test("powerIteration finds λ_max of a PSD matrix through products only", async () => {
+  const { powerIteration, matVec } = await import("../../lib/newton/index.js");
+  const n = 6;
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] = 1 / (i + j + 1); // Hilbert: PSD
+  const r = powerIteration((v) => matVec(A, v), n);
+  assert.ok(Math.abs(r.value - spectrum(A, n).lambdaMax) <= 1e-6 * r.value, `${r.value} vs ${spectrum(A, n).lambdaMax}`);
+});
