@@ -17,12 +17,30 @@ export type ModelSpec =
   | { kind: "mlp"; sizes: number[]; init: "kaiming-normal" | "torch-default" }
   | { kind: "linear"; inputs: number; outputs: number };
 
+/** One optimizer of a program; `label` names it in a multi-optimizer program's output. */
+export interface PyTorchOptimizer {
+  name: string;
+  options: Record<string, unknown>;
+  label?: string;
+}
+
 export interface PyTorchConfig {
-  optimizer: { name: string; options: Record<string, unknown> };
+  /** The optimizer to run… */
+  optimizer?: PyTorchOptimizer;
+  /**
+   * …or several, run one after the other on the same problem, each from the same start (the seed is reset
+   * before each, so an MLP gets the same initial weights and the same batches): a race.
+   */
+  optimizers?: PyTorchOptimizer[];
   seed: number;
   /** A model trained on a data set… */
   model?: ModelSpec;
-  data?: { name: "mnist" | "digits"; batchSize: number; epochs: number };
+  /**
+   * `perClass`: train on a balanced subset, the first `perClass` images of each digit (MNIST only; not the
+   * page's own subset, the same size and balance); `augment`: rotate ±5° and shift ±2 px like the notebooks;
+   * `test`: print the test-set accuracy after each epoch (MNIST only).
+   */
+  data?: { name: "mnist" | "digits"; batchSize: number; epochs: number; perClass?: number; augment?: boolean; test?: boolean };
   loss?: "cross_entropy" | "mse_sum" | "mse_mean";
   /** …or a function of a parameter vector, minimised directly (a 2-D surface, a parabola). */
   objective?: { expr: string; start: number[]; steps: number };
@@ -68,11 +86,6 @@ function modelLines(m: ModelSpec): string[] {
 }
 
 const DATA: Record<string, string[]> = {
-  mnist: [
-    "from torchvision import datasets, transforms",
-    "data = datasets.MNIST('.', train=True, download=True,",
-    "                      transform=transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]))",
-  ],
   digits: [
     "from sklearn.datasets import load_digits",
     "X, y = load_digits(return_X_y=True)",
@@ -86,36 +99,142 @@ const LOSS: Record<string, string> = {
   mse_mean: "loss_fn = nn.MSELoss()",
 };
 
+const indent = (lines: string[], by = "    "): string[] => lines.map((l) => (l ? by + l : l));
+
+function mnistLines(d: NonNullable<PyTorchConfig["data"]>): string[] {
+  const steps = [
+    ...(d.augment ? ["transforms.RandomRotation(5)", "transforms.RandomCrop(28, padding=2)"] : []),
+    "transforms.ToTensor()",
+    "transforms.Normalize((0.1307,), (0.3081,))",
+  ];
+  const lines = [
+    "from torchvision import datasets, transforms",
+    `data = datasets.MNIST('.', train=True, download=True, transform=transforms.Compose([${steps.join(", ")}]))`,
+  ];
+  if (d.perClass !== undefined) {
+    if (!(Number.isInteger(d.perClass) && d.perClass > 0)) throw new Error(`perClass must be a positive integer, got ${d.perClass}`);
+    lines.push(
+      `# a balanced subset: the first ${d.perClass} images of each digit`,
+      `data = torch.utils.data.Subset(data, torch.cat([torch.nonzero(data.targets == c).flatten()[:${d.perClass}] for c in range(10)]).tolist())`,
+    );
+  }
+  if (d.test) {
+    lines.push(
+      "test_data = datasets.MNIST('.', train=False, download=True,",
+      "                           transform=transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]))",
+    );
+  }
+  return lines;
+}
+
+function dataLines(d: NonNullable<PyTorchConfig["data"]>): string[] {
+  if (d.name === "mnist") return mnistLines(d);
+  if (d.perClass !== undefined || d.augment || d.test) throw new Error("perClass, augment and test are for MNIST only");
+  return DATA[d.name];
+}
+
+function optimizerList(c: PyTorchConfig): PyTorchOptimizer[] {
+  if (c.optimizers) {
+    if (c.optimizers.length === 0) throw new Error("pytorchCode needs at least one optimizer");
+    return c.optimizers;
+  }
+  if (!c.optimizer) throw new Error("pytorchCode needs an optimizer or a list of optimizers");
+  return [c.optimizer];
+}
+
+/** `OPTIMIZERS = [(label, class, options), …]`, for a program that runs several. */
+function optimizerTable(list: PyTorchOptimizer[]): string[] {
+  return [
+    "OPTIMIZERS = [",
+    ...list.map((o, i) => {
+      const cls = TORCH_OPTIMIZERS[o.name];
+      if (!cls) throw new Error(`No torch.optim class for optimizer "${o.name}"`);
+      const options = Object.entries(o.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
+      return `    (${JSON.stringify(o.label ?? `${o.name} ${i + 1}`)}, torch.optim.${cls}, {${options.join(", ")}}),`;
+    }),
+    "]",
+  ];
+}
+
 export function pytorchCode(c: PyTorchConfig): string {
-  const lines = ["import torch", "from torch import nn", "", `torch.manual_seed(${c.seed})`];
+  const list = optimizerList(c);
+  const race = c.optimizers !== undefined;
+  const lines = ["import torch", "from torch import nn", ""];
+  if (!race) lines.push(`torch.manual_seed(${c.seed})`);
   if (c.objective) {
     const o = c.objective;
+    const start = `x = torch.tensor(${pyLiteral(o.start).replace(/^\(/, "[").replace(/,?\)$/, "]")}, requires_grad=True)`;
+    if (!race) {
+      lines.push(
+        start,
+        optimizerLine(list[0].name, list[0].options, "[x]"),
+        `for step in range(${o.steps}):`,
+        "    optimizer.zero_grad()",
+        `    loss = ${o.expr}`,
+        "    loss.backward()",
+        "    optimizer.step()",
+        "print(x.tolist(), loss.item())",
+      );
+      return lines.join("\n") + "\n";
+    }
     lines.push(
-      `x = torch.tensor(${pyLiteral(o.start).replace(/^\(/, "[").replace(/,?\)$/, "]")}, requires_grad=True)`,
-      optimizerLine(c.optimizer.name, c.optimizer.options, "[x]"),
-      `for step in range(${o.steps}):`,
-      "    optimizer.zero_grad()",
-      `    loss = ${o.expr}`,
-      "    loss.backward()",
-      "    optimizer.step()",
-      "print(x.tolist(), loss.item())",
+      ...optimizerTable(list),
+      "for label, optimizer_class, options in OPTIMIZERS:",
+      `    torch.manual_seed(${c.seed})`,
+      `    ${start}`,
+      "    optimizer = optimizer_class([x], **options)",
+      `    for step in range(${o.steps}):`,
+      "        optimizer.zero_grad()",
+      `        loss = ${o.expr}`,
+      "        if not torch.isfinite(loss):",
+      '            print(f"{label}: diverged at step {step}")',
+      "            break",
+      "        loss.backward()",
+      "        optimizer.step()",
+      "    else:",
+      `        loss = ${o.expr}`,
+      '        print(f"{label}: x = {x.tolist()}, f = {loss.item():.6g}")',
     );
     return lines.join("\n") + "\n";
   }
   if (!c.model || !c.data || !c.loss) throw new Error("pytorchCode needs either an objective or a model, data and loss");
-  lines.push(
-    ...modelLines(c.model),
-    optimizerLine(c.optimizer.name, c.optimizer.options, "model.parameters()"),
-    LOSS[c.loss],
-    ...DATA[c.data.name],
-    `loader = torch.utils.data.DataLoader(data, batch_size=${c.data.batchSize}, shuffle=True)`,
-    `for epoch in range(${c.data.epochs}):`,
+  const d = c.data;
+  const train = [
+    `loader = torch.utils.data.DataLoader(data, batch_size=${d.batchSize}, shuffle=True)`,
+    `for epoch in range(${d.epochs}):`,
     "    for x, y in loader:",
     "        optimizer.zero_grad()",
     "        loss = loss_fn(model(x), y)",
     "        loss.backward()",
     "        optimizer.step()",
-    '    print(f"epoch {epoch + 1}: loss {loss.item():.4f}")',
+    ...(d.test
+      ? [
+          "    with torch.no_grad():",
+          "        correct = sum((model(x).argmax(1) == y).sum().item() for x, y in torch.utils.data.DataLoader(test_data, batch_size=1000))",
+          `    print(f"${race ? "{label} " : ""}epoch {epoch + 1}: loss {loss.item():.4f}, test accuracy {correct / len(test_data):.4f}")`,
+        ]
+      : [`    print(f"${race ? "{label} " : ""}epoch {epoch + 1}: loss {loss.item():.4f}")`]),
+  ];
+  if (!race) {
+    lines.push(
+      ...modelLines(c.model),
+      optimizerLine(list[0].name, list[0].options, "model.parameters()"),
+      LOSS[c.loss],
+      ...dataLines(d),
+      ...train,
+    );
+    return lines.join("\n") + "\n";
+  }
+  lines.push(
+    LOSS[c.loss],
+    ...dataLines(d),
+    ...optimizerTable(list),
+    "# every optimizer starts from the same weights and sees the same batches: the seed is reset before each",
+    "for label, optimizer_class, options in OPTIMIZERS:",
+    `    torch.manual_seed(${c.seed})`,
+    ...indent(modelLines(c.model)),
+    "    optimizer = optimizer_class(model.parameters(), **options)",
+    ...indent(train),
   );
   return lines.join("\n") + "\n";
 }

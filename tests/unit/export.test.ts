@@ -68,3 +68,54 @@ test("TORCH_SURFACES computes what lib/surfaces computes (evaluated by python3)"
     assert.ok(Math.abs(Number(out) - s.value(x, y)) < 1e-12, `${s.key}: ${out} vs ${s.value(x, y)}`);
   }
 });
+
+test("pytorchCode writes a race: several optimizers from one start, each reseeded, valid Python", async () => {
+  const { TORCH_SURFACES } = await import("../../lib/export/pytorch.js");
+  const race = pytorchCode({
+    optimizers: [
+      { label: "SGD", name: "sgd", options: { lr: 1e-3 } },
+      { label: "Nesterov", name: "sgd", options: { lr: 1e-3, momentum: 0.9, nesterov: true } },
+      { label: "Adam", name: "adam", options: { lr: 0.1, betas: [0.9, 0.999], amsgrad: false } },
+    ],
+    seed: 1,
+    objective: { expr: TORCH_SURFACES.rosenbrock, start: [-1.5, 2], steps: 500 },
+  });
+  const mlp = pytorchCode({
+    optimizers: [
+      { label: "SGD", name: "sgd", options: { lr: 1e-3 } },
+      { label: "Adam", name: "adam", options: { lr: 1e-3 } },
+    ],
+    seed: 4,
+    model: { kind: "mlp", sizes: [784, 100, 10], init: "torch-default" },
+    data: { name: "mnist", batchSize: 64, epochs: 5, perClass: 600, augment: true, test: true },
+    loss: "cross_entropy",
+  });
+  for (const p of [race, mlp]) execFileSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: p });
+  assert.match(race, /\("Nesterov", torch\.optim\.SGD, \{"lr": 0\.001, "momentum": 0\.9, "nesterov": True\}\)/);
+  assert.match(race, /\("Adam", torch\.optim\.Adam, \{"lr": 0\.1, "betas": \(0\.9, 0\.999\), "amsgrad": False\}\)/);
+  assert.match(race, /^ {4}x = torch\.tensor\(\[-1\.5, 2\], requires_grad=True\)$/m);
+  assert.match(race, /^ {4}torch\.manual_seed\(1\)$/m);
+  assert.match(mlp, /^ {4}torch\.manual_seed\(4\)\n {4}model = nn\.Sequential\(nn\.Flatten\(\), nn\.Linear\(784, 100\), nn\.ReLU\(\), nn\.Linear\(100, 10\)\)$/m);
+  assert.match(mlp, /\[:600\] for c in range\(10\)/);
+  assert.match(mlp, /RandomRotation\(5\), transforms\.RandomCrop\(28, padding=2\)/);
+  assert.match(mlp, /test accuracy/);
+  assert.throws(() => pytorchCode({ seed: 1, objective: { expr: "x", start: [0], steps: 1 } }), /needs an optimizer/);
+  assert.throws(() => pytorchCode({ optimizer: { name: "sgd", options: {} }, seed: 1, model: { kind: "linear", inputs: 64, outputs: 10 }, data: { name: "digits", batchSize: 1, epochs: 1, perClass: 5 }, loss: "cross_entropy" }), /MNIST only/);
+});
+
+test("a race program runs in python3 where torch is installed (skipped otherwise)", (t) => {
+  try {
+    execFileSync("python3", ["-c", "import torch"], { stdio: "ignore" });
+  } catch {
+    t.skip("no torch");
+    return;
+  }
+  const code = pytorchCode({
+    optimizers: [{ label: "SGD", name: "sgd", options: { lr: 1e-3 } }, { label: "big", name: "sgd", options: { lr: 10 } }],
+    seed: 1,
+    objective: { expr: "(1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2", start: [-1.5, 2], steps: 50 },
+  });
+  const out = execFileSync("python3", ["-c", code]).toString();
+  assert.match(out, /SGD: x = /);
+  assert.match(out, /big: diverged at step \d+/);
+});
