@@ -3,32 +3,16 @@
  * fallback with a notice (never an error) when the requested backend is unknown.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launch } from "./chromium.js";
-import { serve } from "./server.js";
+import { describe, test } from "node:test";
+import { dist, useSite } from "./site.js";
 import { visit } from "./visit.js";
 
-const dist = join(import.meta.dirname, "../../dist");
 
 describe("engine badge", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => void;
-  before(async () => {
-    const s = await serve(dist);
-    origin = s.origin;
-    close = () => s.server.close();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    close?.();
-  });
+  const site = useSite();
 
   async function badge(query: string) {
-    const v = await visit(browser, origin, `/${query}`);
+    const v = await visit(site.browser, site.origin, `/${query}`);
     const text = await v.page.locator(".descent-engine").first().innerText();
     const picked = await v.page.locator(".descent-engine select").inputValue();
     await v.page.close();

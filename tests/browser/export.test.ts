@@ -4,15 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { parseCSV } from "../../lib/export/table.js";
-import { launch } from "./chromium.js";
-import { serve } from "./server.js";
+import { dist, useSite } from "./site.js";
 import { visit } from "./visit.js";
 
-const dist = join(import.meta.dirname, "../../dist");
 
 async function downloadOf(page: Page, panel: string, label: string): Promise<Buffer> {
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator(panel).getByRole("button", { name: label, exact: true }).click()]);
@@ -20,22 +17,10 @@ async function downloadOf(page: Page, panel: string, label: string): Promise<Buf
 }
 
 describe("export", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => void;
-  before(async () => {
-    const s = await serve(dist);
-    origin = s.origin;
-    close = () => s.server.close();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    close?.();
-  });
+  const site = useSite();
 
   test("the line fit's CSV and JSON parse back to the same rows; SVG, PNG and PyTorch are what they claim", async () => {
-    const { page, consoleErrors } = await visit(browser, origin, "/gradient-descent?fit.epochs=100");
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/gradient-descent?fit.epochs=100");
     const panel = ".descent-export";
     await page.locator(panel).first().waitFor({ timeout: 60_000 });
     await page.locator(`${panel} summary`).first().click();

@@ -1,32 +1,16 @@
 /** Equation ↔ code ↔ value: a symbol in an optimizer's equation, focused from the keyboard, lights up the line
  * that computes it and, after a run, shows its current value. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launch } from "./chromium.js";
-import { serve } from "./server.js";
+import { describe, test } from "node:test";
+import { dist, useSite } from "./site.js";
 import { visit } from "./visit.js";
 
-const dist = join(import.meta.dirname, "../../dist");
 
 describe("equation ↔ code ↔ value", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => void;
-  before(async () => {
-    const s = await serve(dist);
-    origin = s.origin;
-    close = () => s.server.close();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    close?.();
-  });
+  const site = useSite();
 
   test("Tab to Adam's m: its line of code is highlighted and the run's value is read out", async () => {
-    const { page, consoleErrors } = await visit(browser, origin, "/optimizers?steps=100");
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/optimizers?steps=100");
     await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 60_000 });
     const block = page.locator(".descent-linked").first();
     // keyboard: focus the symbol before m, then Tab onto m

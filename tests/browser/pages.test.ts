@@ -10,16 +10,11 @@
  * `data-main-chart`; only the pages in WITHOUT_MAIN_CHART (they train nothing) may have neither.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { dist, useSite } from "./site.js";
 import { visit } from "./visit.js";
 import { builtPages } from "./pages.js";
-import { launch } from "./chromium.js";
-import { serve } from "./server.js";
-
-const root = join(import.meta.dirname, "../..");
-const dist = join(root, "dist");
 
 /** Resolves when the main chart has been drawn by a finished run. */
 async function chartMarkup(page: Page): Promise<string> {
@@ -35,20 +30,7 @@ const pages = builtPages(dist);
 const WITHOUT_MAIN_CHART = new Set(["/authors"]);
 
 describe("built site", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => void;
-
-  before(async () => {
-    const served = await serve(dist);
-    origin = served.origin;
-    close = () => served.server.close();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    close?.();
-  });
+  const site = useSite();
 
   test("dist/ holds the built pages (run `npm run build` first)", () => {
     assert.ok(pages.length >= 2, `expected built pages in ${dist}, found ${pages.length}`);
@@ -57,7 +39,7 @@ describe("built site", () => {
 
   for (const path of pages) {
     test(`page ${path}: renders without errors, offline, and reruns on input`, async () => {
-      const { page, consoleErrors, foreign, failed } = await visit(browser, origin, path);
+      const { page, consoleErrors, foreign, failed } = await visit(site.browser, site.origin, path);
       try {
         const hasChart = !WITHOUT_MAIN_CHART.has(path);
         if (hasChart) await page.locator("[data-main-chart]").first().waitFor({ state: "attached", timeout: 90_000 });

@@ -3,15 +3,12 @@
  * URL restores it. Hostile values in a link are ignored with a notice, never executed or injected.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launch } from "./chromium.js";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { builtPages } from "./pages.js";
-import { serve } from "./server.js";
+import { dist, useSite } from "./site.js";
 import { visit } from "./visit.js";
 
-const dist = join(import.meta.dirname, "../../dist");
 
 /** Each bound input's value as text: number fields, select index, checkbox state. */
 function readBound(page: Page): Promise<Record<string, string>> {
@@ -56,23 +53,11 @@ function changeBound(page: Page): Promise<string[]> {
 }
 
 describe("URL state", () => {
-  let browser: Browser;
-  let origin: string;
-  let close: () => void;
-  before(async () => {
-    const s = await serve(dist);
-    origin = s.origin;
-    close = () => s.server.close();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    close?.();
-  });
+  const site = useSite();
 
   for (const path of builtPages(dist)) {
     test(`page ${path}: every URL-bound input round-trips through a shared link`, async () => {
-      const first = await visit(browser, origin, path);
+      const first = await visit(site.browser, site.origin, path);
       await first.page.waitForTimeout(500);
       const params = Object.keys(await readBound(first.page));
       if (params.length === 0) {
@@ -86,7 +71,7 @@ describe("URL state", () => {
       await first.page.close();
       for (const name of changed) assert.ok(new URL(link).searchParams.has(name), `${name} is in the link ${link}`);
 
-      const second = await visit(browser, origin, link.slice(origin.length));
+      const second = await visit(site.browser, site.origin, link.slice(site.origin.length));
       await second.page.waitForTimeout(500);
       assert.deepEqual(await readBound(second.page), expected, "the link restores every changed input");
       assert.deepEqual(await second.page.locator(".observablehq--error").allInnerTexts(), []);
@@ -95,13 +80,13 @@ describe("URL state", () => {
     });
 
     test(`page ${path}: hostile URL values are ignored with a notice`, async () => {
-      const probe = await visit(browser, origin, path);
+      const probe = await visit(site.browser, site.origin, path);
       const params = Object.keys(await readBound(probe.page));
       await probe.page.close();
       if (params.length === 0) return;
       const hostile = "<img src=x onerror=\"window.__pwned=1\">";
       const query = params.map((p) => `${encodeURIComponent(p)}=${encodeURIComponent(hostile)}`).join("&");
-      const v = await visit(browser, origin, `${path}?${query}`);
+      const v = await visit(site.browser, site.origin, `${path}?${query}`);
       let dialog = false;
       v.page.on("dialog", (d) => {
         dialog = true;
