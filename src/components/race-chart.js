@@ -60,9 +60,10 @@ const panelState = {open: false, items: new Set()};
 
 /**
  * The hyperparameter panel: one collapsible optimizer form per entry, the lr shown in its summary. Its
- * `value` is the entries with the options as set; it emits `input` like any Inputs element.
+ * `value` is the entries with the options as set; it emits `input` like any Inputs element. With `url`, each
+ * form's fields are kept in the page URL as ?<entry key>.<field>=… (e.g. adam.lr).
  */
-export function racePanel(entries, {colors = raceColors} = {}) {
+export function racePanel(entries, {colors = raceColors, url = false} = {}) {
   const panel = el("details", {class: "descent-race-panel"});
   panel.open = panelState.open;
   panel.addEventListener("toggle", () => (panelState.open = panel.open));
@@ -72,7 +73,7 @@ export function racePanel(entries, {colors = raceColors} = {}) {
     const item = el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr));
     item.open = panelState.items.has(entry.key);
     item.addEventListener("toggle", () => (item.open ? panelState.items.add(entry.key) : panelState.items.delete(entry.key)));
-    const form = optimizerForm(entry.def, entry.options);
+    const form = optimizerForm(entry.def, entry.options, url ? {url: entry.key} : {});
     form.addEventListener("input", () => (lr.textContent = `lr ${fmt(form.value.lr)}`));
     item.append(form);
     grid.append(item);
@@ -85,9 +86,12 @@ export function racePanel(entries, {colors = raceColors} = {}) {
 
 /**
  * The race chart. `race` is lib's createRace(surface, entries); `start` the first start point; `onStart(p)`
- * hears every new start (so the page can keep it across rebuilds); `invalidation` stops the animation.
+ * hears every new start (so the page can keep it across rebuilds); `onSettle(result, start)` hears each run that
+ * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
+ * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
+ * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
  */
-export function raceChart(race, {steps = 500, start, onStart = () => {}, colors = raceColors, width = 640, invalidation} = {}) {
+export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, colors = raceColors, width = 640, invalidation} = {}) {
   const surface = race.surface;
   const {x: [x1, x2], y: [y1, y2]} = surface.domain;
   const fmin = surface.value(...surface.minimum);
@@ -150,6 +154,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, colors 
     el("div", {class: "descent-race-row"}, svg, legend),
     timing);
 
+  const round = (v) => Math.round(v * 1000) / 1000;
   let startPoint = [...(start ?? surface.start)];
   let result;
   let k = steps;
@@ -211,7 +216,14 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, colors 
   // Dragging: coalesce pointer moves into at most one rerun per animation frame.
   let pending = null;
   let frame = 0;
+  let settled = null;
+  const settle = () => {
+    if (dragging || frame || settled === result) return;
+    settled = result;
+    onSettle(result, [...startPoint]);
+  };
   function moveStart(p) {
+    p = p.map(round);
     startPoint = p;
     onStart(p);
     pending = p;
@@ -219,6 +231,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, colors 
       frame = 0;
       if (pending) rerun();
       pending = null;
+      settle();
     });
   }
   const toData = (event) => {
@@ -246,8 +259,10 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, colors 
     if (p) moveStart(p);
   });
   const endDrag = () => {
+    if (!dragging) return;
     dragging = false;
     handle.classList.remove("dragging");
+    settle();
   };
   svg.addEventListener("pointerup", endDrag);
   svg.addEventListener("pointercancel", endDrag);
@@ -308,5 +323,6 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, colors 
   });
 
   rerun();
+  settle();
   return root;
 }

@@ -72,3 +72,24 @@ function parse(input, initial, raw, options, key) {
   if (typeof initial === "boolean") return parseBoolean(raw);
   return parseText(raw);
 }
+
+/**
+ * A page setting that is not an Inputs element (a dragged point, say): ?name=… parsed with `parse` (raw text →
+ * lib/url/params' {ok, value} or {ok: false, reason}); `initial` when absent, or when invalid (then listed in
+ * the notice like any other ignored value). Write it back with setUrlValue.
+ */
+export function urlValue(name, {parse, initial}) {
+  const raw = new URLSearchParams(location.search).get(name);
+  if (raw === null) return initial;
+  const parsed = parse(raw);
+  if (parsed.ok) return parsed.value;
+  const notice = `${name}=${quote(raw)} (${parsed.reason})`;
+  if (!notices.includes(notice)) notices.push(notice);
+  refresh();
+  return initial;
+}
+
+/** Writes ?name=text into the URL (history.replaceState), or removes it when `text` is null. */
+export function setUrlValue(name, text) {
+  write(name, text);
+}
