@@ -38,12 +38,38 @@ export interface PyTorchConfig {
   /**
    * `perClass`: train on a balanced subset, the first `perClass` images of each digit (MNIST only; not the
    * page's own subset, the same size and balance); `augment`: rotate ±5° and shift ±2 px like the notebooks;
-   * `test`: print the test-set accuracy after each epoch (MNIST only).
+   * `test`: print the test-set accuracy after each epoch (MNIST only). `shuffle` (default true): false visits
+   * the rows in file order. "random": `samples` rows of N(0, 1) inputs (`inputs` wide) and targets (`outputs`).
    */
-  data?: { name: "mnist" | "digits"; batchSize: number; epochs: number; perClass?: number; augment?: boolean; test?: boolean };
+  data?: {
+    name: "mnist" | "digits" | "random";
+    batchSize: number;
+    epochs: number;
+    perClass?: number;
+    augment?: boolean;
+    test?: boolean;
+    shuffle?: boolean;
+    samples?: number;
+    inputs?: number;
+    outputs?: number;
+  };
   loss?: "cross_entropy" | "mse_sum" | "mse_mean";
-  /** …or a function of a parameter vector, minimised directly (a 2-D surface, a parabola). */
+  /** …or a function of a parameter vector, minimised directly (a 2-D surface, a parabola)… */
   objective?: { expr: string; start: number[]; steps: number };
+  /** …or minimised by Newton's method (no torch.optim class: the program writes the iteration out). */
+  newton?: NewtonSpec;
+}
+
+/** Newton's method on f(x) = `expr`: pure (x ← x − H⁻¹g) or safeguarded like lib/newton's newtonIterates. */
+export interface NewtonSpec {
+  expr: string;
+  start: number[];
+  safeguarded: boolean;
+  maxIterations: number;
+  /** Stop when ‖∇f‖∞ ≤ gradTol (default 1e-5, lib/newton's). */
+  gradTol?: number;
+  /** c in the eigenvalue floor δ = max(1e-12, c·√‖∇f‖₂) (default 1). */
+  minCurvature?: number;
 }
 
 /** A Python literal for a JS option value: booleans, numbers, tuples (betas). */
@@ -129,6 +155,15 @@ function mnistLines(d: NonNullable<PyTorchConfig["data"]>): string[] {
 
 function dataLines(d: NonNullable<PyTorchConfig["data"]>): string[] {
   if (d.name === "mnist") return mnistLines(d);
+  if (d.name === "random") {
+    const sizes = [d.samples, d.inputs, d.outputs];
+    if (!sizes.every((v) => Number.isInteger(v) && v! > 0)) throw new Error("random data needs positive integer samples, inputs and outputs");
+    return [
+      `X = torch.randn(${d.samples}, ${d.inputs})`,
+      `Y = torch.randn(${d.samples}, ${d.outputs})`,
+      "data = torch.utils.data.TensorDataset(X, Y)",
+    ];
+  }
   if (d.perClass !== undefined || d.augment || d.test) throw new Error("perClass, augment and test are for MNIST only");
   return DATA[d.name];
 }
@@ -156,7 +191,45 @@ function optimizerTable(list: PyTorchOptimizer[]): string[] {
   ];
 }
 
+function newtonLines(n: NewtonSpec): string[] {
+  const lines = [
+    "torch.set_default_dtype(torch.float64)",
+    "",
+    "",
+    "def f(x):",
+    `    return ${n.expr}`,
+    "",
+    "",
+    `x = torch.tensor(${pyLiteral(n.start).replace(/^\(/, "[").replace(/,?\)$/, "]")})`,
+    `for iteration in range(1, ${n.maxIterations + 1}):`,
+    "    g = torch.func.grad(f)(x)",
+    `    if g.abs().max() <= ${pyLiteral(n.gradTol ?? 1e-5)}:`,
+    "        break",
+    "    H = torch.func.hessian(f)(x)",
+    "    H = (H + H.T) / 2",
+  ];
+  if (!n.safeguarded) {
+    lines.push("    x = x - torch.linalg.solve(H, g)  # pure Newton: the full step to the quadratic model's stationary point");
+  } else {
+    lines.push(
+      "    # safeguarded: B = Q max(|Λ|, δ) Qᵀ, so -B⁻¹g always points downhill; then Armijo backtracking",
+      "    eigenvalues, Q = torch.linalg.eigh(H)",
+      `    delta = max(1e-12, ${pyLiteral(n.minCurvature ?? 1)} * g.norm().sqrt().item())`,
+      "    p = -Q @ ((Q.T @ g) / eigenvalues.abs().clamp(min=delta))",
+      "    fx, slope, alpha = f(x), g @ p, 1.0",
+      "    for _ in range(40):",
+      "        if f(x + alpha * p) <= fx + 1e-4 * alpha * slope:",
+      "            break",
+      "        alpha *= 0.5",
+      "    x = x + alpha * p",
+    );
+  }
+  lines.push('    print(f"iteration {iteration}: f = {f(x).item():.6f}")', "print(x.tolist(), f(x).item())");
+  return lines;
+}
+
 export function pytorchCode(c: PyTorchConfig): string {
+  if (c.newton) return ["import torch", "", `torch.manual_seed(${c.seed})`, ...newtonLines(c.newton)].join("\n") + "\n";
   const list = optimizerList(c);
   const race = c.optimizers !== undefined;
   const lines = ["import torch", "from torch import nn", ""];
@@ -200,7 +273,7 @@ export function pytorchCode(c: PyTorchConfig): string {
   if (!c.model || !c.data || !c.loss) throw new Error("pytorchCode needs either an objective or a model, data and loss");
   const d = c.data;
   const train = [
-    `loader = torch.utils.data.DataLoader(data, batch_size=${d.batchSize}, shuffle=True)`,
+    `loader = torch.utils.data.DataLoader(data, batch_size=${d.batchSize}, shuffle=${pyLiteral(d.shuffle ?? true)})`,
     `for epoch in range(${d.epochs}):`,
     "    for x, y in loader:",
     "        optimizer.zero_grad()",

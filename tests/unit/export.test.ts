@@ -119,3 +119,36 @@ test("a race program runs in python3 where torch is installed (skipped otherwise
   assert.match(out, /SGD: x = /);
   assert.match(out, /big: diverged at step \d+/);
 });
+
+test("pytorchCode writes random data, file-order loading and Newton's method, all valid Python", () => {
+  const parse = (p: string) => execFileSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: p });
+  const random = pytorchCode({
+    optimizer: { name: "adam", options: { lr: 1e-4, betas: [0.9, 0.999], eps: 1e-8 } },
+    seed: 1,
+    model: { kind: "mlp", sizes: [1000, 100, 10], init: "torch-default" },
+    data: { name: "random", samples: 64, inputs: 1000, outputs: 10, batchSize: 64, epochs: 500 },
+    loss: "mse_sum",
+  });
+  parse(random);
+  assert.match(random, /X = torch\.randn\(64, 1000\)\nY = torch\.randn\(64, 10\)/);
+  assert.match(random, /batch_size=64, shuffle=True/);
+  assert.throws(() => pytorchCode({ optimizer: { name: "sgd", options: {} }, seed: 1, model: { kind: "linear", inputs: 2, outputs: 1 }, data: { name: "random", batchSize: 1, epochs: 1 }, loss: "mse_sum" }), /random data needs/);
+
+  const digits = pytorchCode({
+    optimizers: [{ label: "Adam", name: "adam", options: { lr: 1e-3 } }, { label: "SGD", name: "sgd", options: { lr: 1e-3 } }],
+    seed: 4,
+    model: { kind: "linear", inputs: 64, outputs: 10 },
+    data: { name: "digits", batchSize: 1, epochs: 15, shuffle: false },
+    loss: "cross_entropy",
+  });
+  parse(digits);
+  assert.match(digits, /batch_size=1, shuffle=False/);
+
+  for (const safeguarded of [true, false]) {
+    const newton = pytorchCode({ seed: 7, newton: { expr: "x.sin().sum()", start: [0.5, -1.25], safeguarded, maxIterations: 50 } });
+    parse(newton);
+    assert.match(newton, /x = torch\.tensor\(\[0\.5, -1\.25\]\)/);
+    assert.match(newton, /for iteration in range\(1, 51\):/);
+    assert.match(newton, safeguarded ? /torch\.linalg\.eigh\(H\)/ : /torch\.linalg\.solve\(H, g\)/);
+  }
+});
