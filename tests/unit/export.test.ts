@@ -103,23 +103,6 @@ test("pytorchCode writes a race: several optimizers from one start, each reseede
   assert.throws(() => pytorchCode({ optimizer: { name: "sgd", options: {} }, seed: 1, model: { kind: "linear", inputs: 64, outputs: 10 }, data: { name: "digits", batchSize: 1, epochs: 1, perClass: 5 }, loss: "cross_entropy" }), /MNIST only/);
 });
 
-test("a race program runs in python3 where torch is installed (skipped otherwise)", (t) => {
-  try {
-    execFileSync("python3", ["-c", "import torch"], { stdio: "ignore" });
-  } catch {
-    t.skip("no torch");
-    return;
-  }
-  const code = pytorchCode({
-    optimizers: [{ label: "SGD", name: "sgd", options: { lr: 1e-3 } }, { label: "big", name: "sgd", options: { lr: 10 } }],
-    seed: 1,
-    objective: { expr: "(1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2", start: [-1.5, 2], steps: 50 },
-  });
-  const out = execFileSync("python3", ["-c", code]).toString();
-  assert.match(out, /SGD: x = /);
-  assert.match(out, /big: diverged at step \d+/);
-});
-
 test("pytorchCode writes random data, file-order loading and Newton's method, all valid Python", () => {
   const parse = (p: string) => execFileSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: p });
   const random = pytorchCode({
