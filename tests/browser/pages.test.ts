@@ -49,6 +49,7 @@ describe("built site", () => {
           assert.equal(await input.count(), 1, "a page with a main chart marks its main input");
           const value = (await input.getAttribute("data-main-input")) ?? "";
           const runsBefore = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
+          assert.ok(Number.isFinite(runsBefore), "the main chart carries its run number: mainChart(chart, {run, done})");
           await input.evaluate((form, v) => {
             const field = (form.querySelector("input[type=range], input[type=number], select, input") ?? form) as HTMLInputElement;
             field.value = v;
