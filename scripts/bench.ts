@@ -49,36 +49,8 @@ try {
   await page.goto(`${origin}/index.html`);
   await page.waitForFunction(() => (window as any).ready === true);
   const auto = await page.evaluate(async () => (await (window as any).descent.initBackend(null)).autoBackend as string);
-  // wasm and cpu first: software GPU backends keep CPU threads busy after they finish, which slowed the
-  // backend measured next. cpu's warm-up losses are the reference every backend must reproduce.
-  const measured: { backend: string; r: any }[] = [];
-  for (const backend of ["wasm", "cpu", "webgl", "webgpu"]) {
-    if (only && !only.includes(backend)) continue;
-    const r = await page.evaluate(
-      async ({ backend, steps }) => {
-        const D = (window as any).descent;
-        const ok = await D.tf.setBackend(backend).catch(() => false);
-        if (!ok || D.tf.getBackend() !== backend) return null;
-        return D.benchMLP({ steps, maxMs: 20_000 });
-      },
-      { backend, steps },
-    );
-    if (r) measured.push({ backend, r });
-    else console.error(`${backend}: not available here`);
-  }
-  const reference = measured.find((m) => m.backend === "cpu")?.r.warmupLosses;
-  for (const { backend, r } of measured) {
-    // A backend that computes wrong numbers is not "fast"; it is excluded from the comparison.
-    const valid = reference ? r.warmupLosses.every((l: number, i: number) => Math.abs(l - reference[i]) <= 1e-3 * Math.max(1, Math.abs(reference[i]))) : true;
-    const line = { workload: r.workload, backend, stepsPerSec: round(r.stepsPerSec), auto: backend === auto, ...(valid ? {} : { valid: false }) };
-    console.log(JSON.stringify(line));
-    console.error(
-      `  ${backend}: ${r.steps} steps in ${Math.round(r.ms)} ms, warm-up losses ${r.warmupLosses.slice(0, 3).map((l: number) => l.toFixed(4)).join(", ")}…` +
-        `${valid ? "" : " — WRONG RESULTS (differ from cpu)"}, tensors ${r.tensorsAfterWarmup} → ${r.tensorsAtEnd}`,
-    );
-    if (valid) results.push(line);
-  }
   // Our Adam vs tf.train.adam, on the backend the site picks, interleaved to share any thermal/JIT drift.
+  // Measured before any software GPU backend runs: SwiftShader keeps CPU threads busy after its turn.
   const compare = await page.evaluate(
     async ({ auto, steps }) => {
       const D = (window as any).descent;
@@ -102,6 +74,38 @@ try {
       ratio: round(compare.ours / compare.tfjs),
     }),
   );
+  // wasm and cpu first: software GPU backends keep CPU threads busy after they finish, which slowed the
+  // backend measured next. cpu's warm-up losses are the reference every backend must reproduce.
+  const measured: { backend: string; r: any }[] = [];
+  for (const backend of ["wasm", "cpu", "webgl", "webgpu"]) {
+    if (only && !only.includes(backend)) continue;
+    const r = await page.evaluate(
+      async ({ backend, steps }) => {
+        const D = (window as any).descent;
+        const ok = await D.tf.setBackend(backend).catch(() => false);
+        if (!ok || D.tf.getBackend() !== backend) return null;
+        // Best of two runs: the first run on a fresh backend still pays for JIT and heap growth.
+        const a = await D.benchMLP({ steps, maxMs: 10_000 });
+        const b = await D.benchMLP({ steps, maxMs: 10_000 });
+        return a.stepsPerSec >= b.stepsPerSec ? a : b;
+      },
+      { backend, steps },
+    );
+    if (r) measured.push({ backend, r });
+    else console.error(`${backend}: not available here`);
+  }
+  const reference = measured.find((m) => m.backend === "cpu")?.r.warmupLosses;
+  for (const { backend, r } of measured) {
+    // A backend that computes wrong numbers is not "fast"; it is excluded from the comparison.
+    const valid = reference ? r.warmupLosses.every((l: number, i: number) => Math.abs(l - reference[i]) <= 1e-3 * Math.max(1, Math.abs(reference[i]))) : true;
+    const line = { workload: r.workload, backend, stepsPerSec: round(r.stepsPerSec), auto: backend === auto, ...(valid ? {} : { valid: false }) };
+    console.log(JSON.stringify(line));
+    console.error(
+      `  ${backend}: ${r.steps} steps in ${Math.round(r.ms)} ms, warm-up losses ${r.warmupLosses.slice(0, 3).map((l: number) => l.toFixed(4)).join(", ")}…` +
+        `${valid ? "" : " — WRONG RESULTS (differ from cpu)"}, tensors ${r.tensorsAfterWarmup} → ${r.tensorsAtEnd}`,
+    );
+    if (valid) results.push(line);
+  }
   const fastest = Math.max(...results.map((r) => r.stepsPerSec as number));
   const picked = results.find((r) => r.auto);
   if (picked) console.error(`auto-picked ${auto}: ${round((picked.stepsPerSec as number) / fastest)}× the fastest backend that computes correctly`);
