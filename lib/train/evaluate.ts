@@ -1,6 +1,6 @@
 /** Loss and accuracy of a classifier over a whole dataset, in batches (no gradients, nothing kept). */
 import * as tf from "@tensorflow/tfjs-core";
-import { epochBatches } from "../data/batches.js";
+import { epochBatches, type Batch } from "../data/batches.js";
 import type { Dataset, Normalization } from "../data/dataset.js";
 
 export interface ClassifierScore {
@@ -18,6 +18,17 @@ export interface Evaluation {
   testAcc: number;
 }
 
+/** Summed cross-entropy and the count of correct arg-maxes over one batch. */
+export function scoreBatch(logits: (x: tf.Tensor2D) => tf.Tensor2D, b: Batch): [loss: number, correct: number] {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(b.x, [b.size, b.features]);
+    const y = tf.tensor1d(b.y, "int32");
+    const z = logits(x);
+    const picked = tf.sum(tf.mul(tf.logSoftmax(z), tf.oneHot(y, z.shape[1])), 1);
+    return [tf.neg(tf.sum(picked)).dataSync()[0], tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), y), "int32")).dataSync()[0]];
+  });
+}
+
 export function evaluateClassifier(
   logits: (x: tf.Tensor2D) => tf.Tensor2D,
   ds: Dataset,
@@ -26,13 +37,7 @@ export function evaluateClassifier(
   let lossSum = 0;
   let correct = 0;
   for (const b of epochBatches(ds, { batchSize, seed: 1, shuffle: false, normalize }, 0)) {
-    const [l, c] = tf.tidy(() => {
-      const x = tf.tensor2d(b.x, [b.size, b.features]);
-      const y = tf.tensor1d(b.y, "int32");
-      const z = logits(x);
-      const picked = tf.sum(tf.mul(tf.logSoftmax(z), tf.oneHot(y, z.shape[1])), 1);
-      return [tf.neg(tf.sum(picked)).dataSync()[0], tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), y), "int32")).dataSync()[0]];
-    });
+    const [l, c] = scoreBatch(logits, b);
     lossSum += l;
     correct += c;
   }

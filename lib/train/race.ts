@@ -32,7 +32,7 @@ import { createOptimizer } from "../optimizers/optimizer.js";
 import type { AnyOptimizerDef } from "../optimizers/types.js";
 import type { AccumulateMode } from "./accumulate.js";
 import { DivergedError } from "./diverged.js";
-import type { ClassifierScore, Evaluation } from "./evaluate.js";
+import { scoreBatch, type ClassifierScore, type Evaluation } from "./evaluate.js";
 import { nextMacrotask, train, type DataSource, type Progress } from "./loop.js";
 
 /** One contestant: an optimizer definition with its options, and how it accumulates gradients. */
@@ -236,13 +236,7 @@ export async function evaluateClassifierAsync(
   let correct = 0;
   for (const b of epochBatches(ds, { batchSize, seed: 1, shuffle: false, normalize }, 0)) {
     if (signal?.aborted) break;
-    const [l, c] = tf.tidy(() => {
-      const x = tf.tensor2d(b.x, [b.size, b.features]);
-      const y = tf.tensor1d(b.y, "int32");
-      const z = logits(x);
-      const picked = tf.sum(tf.mul(tf.logSoftmax(z), tf.oneHot(y, z.shape[1])), 1);
-      return [tf.neg(tf.sum(picked)).dataSync()[0], tf.sum(tf.cast(tf.equal(tf.argMax(z, 1), y), "int32")).dataSync()[0]];
-    });
+    const [l, c] = scoreBatch(logits, b);
     lossSum += l;
     correct += c;
     await nextMacrotask();
