@@ -104,6 +104,15 @@ function checkJSON(def: Rule, options: object, json: OptimizerJSON): OptimizerJS
   return json.state;
 }
 
+/** The saved form of a runner's state, whatever holds its buffers. */
+function stateJSON<B>(name: string, options: object, state: readonly ParamState<Record<string, B>>[], save: (b: B) => SerializedTensor): OptimizerJSON {
+  return {
+    name,
+    options: { ...options } as Record<string, unknown>,
+    state: state.map((s) => ({ step: s.step, slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, save(b)])) })),
+  };
+}
+
 function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateLength: number): void {
   if (params.length !== grads.length) throw new Error(`step: ${params.length} parameters but ${grads.length} gradients`);
   if (stateLength !== 0 && stateLength !== params.length) {
@@ -192,14 +201,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
     dispose: free,
 
     toJSON() {
-      return {
-        name: def.name,
-        options: { ...resolved } as Record<string, unknown>,
-        state: state.map((s) => ({
-          step: s.step,
-          slots: Object.fromEntries(Object.entries(s.slots).map(([k, t]) => [k, { shape: [...t.shape], data: Array.from(t.dataSync()) }])),
-        })),
-      };
+      return stateJSON(def.name, resolved, state, (t) => ({ shape: [...t.shape], data: Array.from(t.dataSync()) }));
     },
 
     load(json) {
@@ -357,14 +359,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
     dispose: free,
 
     toJSON() {
-      return {
-        name: def.name,
-        options: { ...resolved } as Record<string, unknown>,
-        state: state.map((s) => ({
-          step: s.step,
-          slots: Object.fromEntries(Object.entries(s.slots).map(([k, v]) => [k, { shape: [v.length], data: Array.from(v) }])),
-        })),
-      };
+      return stateJSON(def.name, resolved, state, (v) => ({ shape: [v.length], data: Array.from(v) }));
     },
 
     load(json) {
