@@ -4,9 +4,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import {
@@ -20,9 +17,8 @@ import {
   softmaxRegressionLoss,
   type ScalarFn,
 } from "../../lib/autodiff/index.js";
+import { readFixture } from "../helpers/fixtures.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const fixturesDir = process.env.PARITY_FIXTURES_DIR ?? resolve(root, "../shared/fixtures");
 
 interface HessianFixture {
   name: string;
@@ -33,11 +29,7 @@ interface HessianFixture {
   y?: number[];
 }
 
-function fixture(name: string): HessianFixture {
-  const file = resolve(fixturesDir, "hessian", `${name}.json`);
-  assert.ok(existsSync(file), `missing fixture ${file} (set PARITY_FIXTURES_DIR or provide ../shared/fixtures)`);
-  return JSON.parse(readFileSync(file, "utf8")) as HessianFixture;
-}
+const fixture = (name: string): HessianFixture => readFixture<HessianFixture>("hessian", name);
 
 /** max |a − b| / max |b|, the README's relative error. */
 function relErr(actual: ArrayLike<number>, expected: number[]): number {

@@ -5,9 +5,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import {
@@ -39,12 +36,11 @@ import {
 } from "../../lib/newton/index.js";
 import { DivergedError } from "../../lib/train/diverged.js";
 import { createOptimizer, sgd } from "../../lib/optimizers/index.js";
+import { readFixture } from "../helpers/fixtures.js";
 
 await tf.setBackend("cpu");
 enableSecondOrderGradients();
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const fixturesDir = process.env.PARITY_FIXTURES_DIR ?? resolve(root, "../shared/fixtures");
 
 function problem(N: number, D: number, C: number, seed: number) {
   const X = tf.tidy(() => tf.randomUniform([N, D], 0, 1, "float32", seed) as tf.Tensor2D);
@@ -102,9 +98,7 @@ test("closed-form HVP = H·v (with and without cached probabilities)", () => {
 });
 
 test("softmaxRegressionObjective: autodiff's value and gradient, H·v consistent across iterates, Newton and Newton-CG reach the fixture's optimum", (t) => {
-  const file = resolve(fixturesDir, "hessian", "newton-softmax-regression-l2.json");
-  assert.ok(existsSync(file), `missing fixture ${file}`);
-  const fx = JSON.parse(readFileSync(file, "utf8")) as { X: number[][]; y: number[]; lambda: number; iterates: number[][]; losses: number[] };
+  const fx = readFixture<{ X: number[][]; y: number[]; lambda: number; iterates: number[][]; losses: number[] }>("hessian", "newton-softmax-regression-l2");
   const X = tf.tensor2d(fx.X);
   const y = tf.tensor1d(fx.y, "int32");
   const opts = { classes: 3, l2: fx.lambda };

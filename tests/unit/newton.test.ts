@@ -1,9 +1,6 @@
 /** Newton's method: safeguarded exact Newton, Newton-CG, pure Newton against the fixture, and the linear algebra. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { enableSecondOrderGradients, softmaxRegressionHessian, softmaxRegressionLoss, type ScalarFn } from "../../lib/autodiff/index.js";
@@ -24,17 +21,12 @@ import {
   type Objective,
   type Vector,
 } from "../../lib/newton/index.js";
+import { readFixture } from "../helpers/fixtures.js";
 
 await tf.setBackend("cpu");
 enableSecondOrderGradients();
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const fixturesDir = process.env.PARITY_FIXTURES_DIR ?? resolve(root, "../shared/fixtures");
-function fixture<T>(name: string): T {
-  const file = resolve(fixturesDir, "hessian", `${name}.json`);
-  assert.ok(existsSync(file), `missing fixture ${file}`);
-  return JSON.parse(readFileSync(file, "utf8")) as T;
-}
+const fixture = <T>(name: string): T => readFixture<T>("hessian", name);
 
 const sumSin = tfObjective((x) => tf.sum(tf.sin(x)), 5);
 

@@ -8,22 +8,18 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { createFloatOptimizer, createOptimizer, optimizers, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
-import { registerTestGradients } from "../helpers/gradients.js";
 import { deviation, floatProblem, loadFixtures, tfProblem, type Fixture } from "../helpers/problems.js";
+import { fixturesDir } from "../helpers/fixtures.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const dir = process.env.PARITY_FIXTURES_DIR ? resolve(process.env.PARITY_FIXTURES_DIR) : resolve(root, "../shared/fixtures");
-const folder = join(dir, "torch-optim");
+const folder = join(fixturesDir, "torch-optim");
 const fixtures = existsSync(folder) ? loadFixtures(folder) : [];
 
 await tf.setBackend("cpu");
-registerTestGradients();
 
 /**
  * Losses: the README sets the bound for parameters (1e-5 · max(1, max|ref|)). A loss is a function of all the
