@@ -5,20 +5,14 @@
  *
  * State: as Adam — `m` (exp_avg), `v` (exp_avg_sq), `vmax` (max_exp_avg_sq, amsgrad only).
  */
-import { adamStep, betaRanges, initAdam, texStep, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
+import { adamStep, betaRanges, defaults as adamDefaults, initAdam, texStep, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
 import type { OptimizerDef, Range, Vec } from "./types.js";
 
 /** Same options as Adam; `weight_decay` is the decoupled decay λ (default 1e-2, as torch). */
 export type AdamWOptions = AdamOptions;
 
-export const defaults: Readonly<AdamWOptions> = Object.freeze({
-  lr: 1e-3,
-  betas: Object.freeze([0.9, 0.999] as const),
-  eps: 1e-8,
-  weight_decay: 1e-2,
-  amsgrad: false,
-  maximize: false,
-});
+// Adam's, but for the decay itself: torch's AdamW decays by default.
+export const defaults: Readonly<AdamWOptions> = Object.freeze({ ...adamDefaults, weight_decay: 1e-2 });
 
 export const ranges: Readonly<Partial<Record<keyof AdamWOptions, Range>>> = Object.freeze({
   lr: { min: 1e-5, max: 1, scale: "log" },
