@@ -4,6 +4,7 @@
  * same problem. Runs on the wasm backend (single-threaded), the backend pages use without a GPU: the same
  * numbers as the cpu backend (checked by hand: identical losses through step 100) at ~5× the speed.
  */
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";

@@ -1,4 +1,5 @@
 /** lib code behind the page "Adam, understood": moment estimates, the SNR reading, weight decay, the pitfall. */
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";

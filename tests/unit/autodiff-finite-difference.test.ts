@@ -14,6 +14,7 @@
  * 1.2e-7/9e-4 ≈ 1.3e-4·|f|, truncation ≈ 7.5e-5·|f⁗|, so 3e-3 · max(1, scale). A missing second-order
  * term (the tfjs #3252 bug) is an O(1) relative error, far above either.
  */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";

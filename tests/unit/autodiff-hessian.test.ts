@@ -2,6 +2,7 @@
  * Gradients and Hessians against the float64 PyTorch fixtures in <fixtures>/hessian (shared/fixtures/README.md).
  * Tolerance (from the README): max |ours − ref| ≤ 1e-4 · max |ref| for float32 results.
  */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";

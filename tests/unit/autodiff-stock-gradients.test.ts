@@ -8,6 +8,7 @@
  * are reproduced here verbatim from tfjs-core 4.22 src/gradients/{Exp,Softmax}_grad.ts. The customGrad
  * ops (tf.logSoftmax, tf.losses.softmaxCrossEntropy) are tfjs's real code.
  */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";

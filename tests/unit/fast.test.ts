@@ -2,6 +2,7 @@
  * The small-model fast path (lib/fast): its gradients and its training runs against the tfjs path
  * (lib/models + lib/train's Parameters + createOptimizer), and seed 000's results on the digits.
  */
+import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";

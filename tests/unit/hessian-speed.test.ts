@@ -4,6 +4,7 @@
  * diagnostics; the browser target for the closed form is ≤ 150 ms). Set HESSIAN_FULL_HVP=1 to also time all
  * 650 HVP columns (slow).
  */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";

@@ -2,6 +2,7 @@
  * The wasm-friendly BatchMatMul gradient (explicit transposes) must give the same gradients as tfjs's own
  * for every transpose combination, batched or not.
  */
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";

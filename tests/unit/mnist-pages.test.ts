@@ -1,5 +1,6 @@
 // The library parts of the MNIST pages (src/mnist-from-scratch.md, src/mnist-nesterov-adam.md): the fair race
 // (same initial weights, same batches), its queue, smoothing, and the time estimate.
+import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";

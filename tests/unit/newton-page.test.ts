@@ -3,6 +3,7 @@
  * HVP, the closed-form objective, pure Newton as a generator, stationary-point classification, timing and
  * full-batch helpers, and the GD stability limit on the quadratic model.
  */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";

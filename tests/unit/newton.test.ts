@@ -1,4 +1,5 @@
 /** Newton's method: safeguarded exact Newton, Newton-CG, pure Newton against the fixture, and the linear algebra. */
+import "../helpers/node-tfjs.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";

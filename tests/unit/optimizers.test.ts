@@ -2,6 +2,7 @@
  * Optimizers: hand-worked steps, validation, memory, serialisation, and equivalences that must hold exactly.
  * Parity with torch over whole trajectories is in parity.test.ts.
  */
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";

@@ -6,6 +6,7 @@
  *
  * Fixtures come from $PARITY_FIXTURES_DIR or ../shared/fixtures (relative to the project root).
  */
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type * as tf from "@tensorflow/tfjs-core";

@@ -1,3 +1,4 @@
+import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";
