@@ -17,3 +17,4 @@ useFastMatMulGradient();
 
 export { tf, setWasmPaths };
 export * from "./index.js";
+export { serveExperiments } from "./worker.js";

@@ -31,3 +31,4 @@ export * from "./train/race.js";
 export * from "./charts/smoothing.js";
 export * from "./charts/loss.js";
 export * from "./export/index.js";
+export * from "./experiments/index.js";

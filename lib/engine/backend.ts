@@ -58,9 +58,11 @@ async function probeWebGPU(): Promise<Probe> {
 
 function probeWebGL(): Probe {
   const none: Probe = { name: "webgl", available: false, adapter: "no WebGL", software: false };
-  if (typeof document === "undefined" || !tf.findBackendFactory("webgl")) return none;
+  if (!tf.findBackendFactory("webgl")) return none;
   try {
-    const canvas = document.createElement("canvas");
+    // In a Web Worker (where training runs) there is no document; tfjs's webgl backend uses an OffscreenCanvas there.
+    const canvas = typeof document !== "undefined" ? document.createElement("canvas") : typeof OffscreenCanvas !== "undefined" ? new OffscreenCanvas(1, 1) : null;
+    if (!canvas) return none;
     const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as WebGLRenderingContext | null;
     if (!gl) return none;
     const ext = gl.getExtension("WEBGL_debug_renderer_info");

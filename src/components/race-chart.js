@@ -85,7 +85,9 @@ export function racePanel(entries, {colors = raceColors, url = false} = {}) {
 }
 
 /**
- * The race chart. `race` is lib's createRace(surface, entries); `start` the first start point; `onStart(p)`
+ * The race chart. `race` is `{surface, entries, compute}`: `compute(start, steps)` resolves to the race from
+ * that start (lib/experiments/race.ts, run in the page's worker) as `{start, ms, tracks}` (raceTracks below);
+ * `start` the first start point; `onStart(p)`
  * hears every new start (so the page can keep it across rebuilds); `onSettle(result, start)` hears each run that
  * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
  * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
@@ -106,7 +108,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     y: {domain: [y1, y2], label: "y"},
     color: {type: "linear", range: ["#fafbfc", "#b4c0cc"]},
     marks: [
-      Plot.contour({fill, x1, x2, y1, y2, stroke: "#7f8c99", strokeOpacity: 0.35, strokeWidth: 0.6, thresholds: 24}),
+      Plot.contour({fill, x1, x2, y1, y2, pixelSize: 4, stroke: "#7f8c99", strokeOpacity: 0.35, strokeWidth: 0.6, thresholds: 24}),
       Plot.frame({stroke: "#c8ced4"}),
       Plot.dot([surface.minimum], {x: (d) => d[0], y: (d) => d[1], symbol: "star", fill: "gold", stroke: "black", r: 6, title: () => "minimum"}),
     ],
@@ -197,20 +199,32 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     stepText.textContent = `step ${k} / ${steps}`;
   }
 
-  function rerun() {
-    result = race.run(startPoint, steps);
-    times.push(result.ms);
-    if (times.length > 30) times.shift();
+  // One computation in flight at a time; a start that arrives meanwhile waits, and only the latest is run.
+  let computing = false;
+  let queued = null;
+  async function rerun() {
+    if (computing) return void (queued = [...startPoint]);
+    computing = true;
     const t0 = performance.now();
+    try {
+      result = await race.compute(startPoint, steps);
+    } finally {
+      computing = false;
+    }
+    const roundTrip = performance.now() - t0;
+    times.push(roundTrip);
+    if (times.length > 30) times.shift();
+    const t1 = performance.now();
     draw();
-    const drawMs = performance.now() - t0;
-    const sorted = [...times].sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1];
+    const drawMs = performance.now() - t1;
     timing.dataset.rerunMs = result.ms.toFixed(2);
-    timing.dataset.medianMs = median.toFixed(2);
-    timing.textContent = `Rerun: ${result.ms.toFixed(1)} ms to compute ${race.entries.length} optimizers × ${steps} steps ` +
-      `(median ${median.toFixed(1)} ms over the last ${times.length}), ${drawMs.toFixed(1)} ms to redraw — ` +
-      `Float32Array engine, analytic gradients, on this device.`;
+    timing.dataset.roundTripMs = roundTrip.toFixed(2);
+    timing.textContent = `Rerun: ${roundTrip.toFixed(0)} ms (${result.ms.toFixed(1)} ms computing ${race.entries.length} optimizers × ${steps} steps in the worker), ${drawMs.toFixed(1)} ms to draw.`;
+    if (queued) {
+      queued = null;
+      await rerun();
+    }
+    settle();
   }
 
   // Dragging: coalesce pointer moves into at most one rerun per animation frame.
@@ -218,7 +232,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   let frame = 0;
   let settled = null;
   const settle = () => {
-    if (dragging || frame || settled === result) return;
+    if (dragging || frame || computing || settled === result) return;
     settled = result;
     onSettle(result, [...startPoint]);
   };
@@ -231,7 +245,6 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
       frame = 0;
       if (pending) rerun();
       pending = null;
-      settle();
     });
   }
   const toData = (event) => {
@@ -323,6 +336,26 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   });
 
   rerun();
-  settle();
   return root;
+}
+
+/**
+ * A race snapshot's lanes as the chart's tracks: typed arrays of the path, the count of finite points, where
+ * a run diverged and why one could not start.
+ */
+export function raceTracks(snapshot) {
+  return {
+    start: snapshot.meta.start,
+    ms: snapshot.meta.ms,
+    tracks: snapshot.lanes.map((lane) => ({
+      key: lane.key,
+      label: lane.label,
+      points: lane.points.length,
+      xs: Float32Array.from(lane.points, (p) => p.x),
+      ys: Float32Array.from(lane.points, (p) => p.y),
+      losses: Float32Array.from(lane.points, (p) => p.loss),
+      divergedAt: lane.divergedAt ?? null,
+      error: lane.status === "invalid" ? lane.error : null
+    }))
+  };
 }

@@ -10,8 +10,11 @@ export interface Visit {
 }
 
 /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
-export async function visit(browser: Browser, origin: string, path: string): Promise<Visit> {
+export async function visit(browser: Browser, origin: string, path: string, options: { init?: () => void } = {}): Promise<Visit> {
   const page = await browser.newPage();
+  // tsx compiles test files with esbuild's keepNames, which wraps functions passed to page.evaluate in __name().
+  await page.addInitScript("globalThis.__name = (f) => f;");
+  if (options.init) await page.addInitScript(options.init);
   const consoleErrors: string[] = [];
   const foreign: string[] = [];
   const failed: string[] = [];

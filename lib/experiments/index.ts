@@ -1,0 +1,8 @@
+export type { Experiment, Lane as ExperimentLane, LaneStatus as ExperimentLaneStatus, OptimizerChoice, Point, RunContext, Snapshot } from "./types.js";
+export { encode, decode, definitions } from "./wire.js";
+export { serve, diffSnapshot, type Port, type WireLane, type WireSnapshot, type HostOptions } from "./host.js";
+export { connect, mergeSnapshot, type Connection, type ConnectOptions } from "./client.js";
+export { experiments } from "./registry.js";
+export { surfaceRace, raceSnapshot, type RaceSpec, type RacePoint, type RaceSnapshot as SurfaceRaceSnapshot } from "./race.js";
+export { failedLane } from "./lanes.js";
+export { parabola, lineFit, lineFitInit, type ParabolaSpec, type ParabolaPoint, type LineFitSpec, type LineFitPoint, type LineFitMeta, type LineFitSnapshot } from "./gradient-descent.js";

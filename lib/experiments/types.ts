@@ -1,0 +1,71 @@
+/**
+ * What a page runs and what it draws, in one shape.
+ *
+ * An experiment is `(spec, {signal}) → AsyncIterable<Snapshot>`: it takes a plain description of the run (the
+ * page's inputs), trains, and yields snapshots — plain, structured-cloneable descriptions of what to draw. The
+ * same module runs in the page's Web Worker (lib/experiments/host.ts), on the main thread when no worker can
+ * start, and in the Node tests: the code a page runs is the code the tests run.
+ *
+ * A snapshot is *complete*: every lane carries all of its points so far, so a renderer never needs the
+ * previous one. (The worker transport sends only the points added since its last message and the page side
+ * puts them back together, client.ts; experiments and renderers never see that.)
+ */
+import type { AnyOptimizerDef } from "../optimizers/types.js";
+
+/** One row of a lane's series: `step` and whatever the experiment measures there (loss, x, y, accuracy, …). */
+export type Point = Record<string, number>;
+
+/**
+ * - waiting: not started yet (another lane is training);
+ * - running / done;
+ * - diverged: stopped at the first non-finite loss or parameter, `error` says "diverged at step k (…)";
+ * - invalid: could not start, `error` is the optimizer's own message ("Invalid learning rate: -1 (lr)");
+ * - stopped: the run was cancelled before this lane finished.
+ */
+export type LaneStatus = "waiting" | "running" | "done" | "diverged" | "invalid" | "stopped";
+
+/** One contestant of an experiment: a series of points, a status, and what the page shows of its state. */
+export interface Lane<P extends Point = Point> {
+  key: string;
+  label: string;
+  status: LaneStatus;
+  /** Why the lane stopped early (diverged / invalid), in words a reader can act on; null otherwise. */
+  error: string | null;
+  /** With status "diverged": the step k whose loss or parameters stopped being finite (not drawn). */
+  divergedAt?: number;
+  points: P[];
+  /** Optimizer state or other per-lane values a page visualises (buffers as plain arrays), if any. */
+  state?: Record<string, number | number[]>;
+}
+
+export interface Snapshot<P extends Point = Point, M = unknown> {
+  lanes: Lane<P>[];
+  /** Steps taken so far over all lanes, and in all when finished (for a progress line). */
+  step: number;
+  totalSteps: number;
+  /** Every lane has finished (done, diverged, invalid). The last snapshot of a run has done = true. */
+  done: boolean;
+  /** Wall time of the run so far, ms. */
+  elapsedMs: number;
+  /** Anything else the experiment reports that is not per lane (a table, a start point, timings). */
+  meta?: M;
+}
+
+export interface RunContext {
+  /** Aborted when the page cancels the run (an input changed, the page was left); stop at the next step. */
+  signal: AbortSignal;
+}
+
+export type Experiment<S = unknown, P extends Point = Point, M = unknown> = (spec: S, context: RunContext) => AsyncIterable<Snapshot<P, M>>;
+
+/**
+ * The one record for "which optimizer, called what, with which settings", used by every race and lane:
+ * `def` is the optimizer definition (lib/optimizers), `options` go through its `resolveOptions`.
+ * Across the worker boundary `def` travels as its name (wire.ts).
+ */
+export interface OptimizerChoice {
+  key: string;
+  label: string;
+  def: AnyOptimizerDef;
+  options: Record<string, unknown>;
+}

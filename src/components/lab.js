@@ -1,0 +1,50 @@
+// @ts-check
+// The page's connection to its training worker (lib/experiments/client.ts): `run(name, spec)` is an async
+// generator of snapshots for a Framework cell; leaving the cell (an input change, leaving the page) cancels
+// the run in the worker. If no worker can start, the same experiments run on this thread, and the badge says so.
+import {connect, serveExperiments} from "../_descent/descent.js";
+import {badge} from "./badge.js";
+
+/** Framework rewrites these literals to the files it copies into the site; the worker needs absolute URLs. */
+const wasmPaths = Object.fromEntries(Object.entries({
+  "tfjs-backend-wasm.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
+  "tfjs-backend-wasm-simd.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"),
+  "tfjs-backend-wasm-threaded-simd.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm")
+}).map(([k, v]) => [k, new URL(v, location.href).href]));
+
+const requested = new URLSearchParams(location.search).get("backend");
+
+/** @returns {import("../../lib/experiments/host.js").Port} */
+function hereInstead() {
+  const {port1, port2} = new MessageChannel();
+  serveExperiments(port2);
+  port1.start();
+  port2.start();
+  return port1;
+}
+
+const workerUrl = import.meta.resolve("./worker.js");
+export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, fallback: hereInstead});
+
+/** For the browser tests: where training runs, its memory counters, open runs. */
+Object.assign(window, {__descentLab: lab});
+
+/** Run experiment `name` with `spec` in the worker: an async generator of complete snapshots. */
+export function run(name, spec) {
+  return lab.run(name, spec);
+}
+
+/** The engine badge, filled in once the worker has chosen its backend. */
+export function engineBadge() {
+  const slot = document.createElement("div");
+  slot.className = "descent-engine";
+  slot.textContent = "Starting the training engine…";
+  lab.engine.then(
+    (engine) => slot.replaceWith(badge(/** @type {any} */ (engine))),
+    (error) => {
+      slot.textContent = String(error.message ?? error);
+      slot.classList.add("error");
+    }
+  );
+  return slot;
+}

@@ -1,0 +1,194 @@
+import "../helpers/node-tfjs.js";
+import assert from "node:assert/strict";
+import { MessageChannel } from "node:worker_threads";
+import { describe, test } from "node:test";
+import * as tf from "@tensorflow/tfjs-core";
+import { connect, mergeSnapshot } from "../../lib/experiments/client.js";
+import { diffSnapshot, serve, type Port } from "../../lib/experiments/host.js";
+import { experiments } from "../../lib/experiments/registry.js";
+import { lineFit, parabola } from "../../lib/experiments/gradient-descent.js";
+import { raceSnapshot } from "../../lib/experiments/race.js";
+import { decode, encode } from "../../lib/experiments/wire.js";
+import type { Experiment, Snapshot } from "../../lib/experiments/types.js";
+import { adam, sgd } from "../../lib/optimizers/index.js";
+import { createRace, raceEntries } from "../../lib/race.js";
+import { surfaces } from "../../lib/surfaces.js";
+
+await tf.setBackend("cpu");
+
+async function collect<S>(it: AsyncIterable<S>): Promise<S[]> {
+  const out: S[] = [];
+  for await (const s of it) out.push(structuredClone(s));
+  return out;
+}
+const signal = new AbortController().signal;
+
+describe("wire: specs cross the worker boundary", () => {
+  test("encode(spec) replaces optimizer definitions by name and decode(…) restores the same objects", () => {
+    const spec = { choices: [{ key: "a", label: "Adam", def: adam, options: { lr: 0.1 } }], data: new Float32Array([1, 2]) };
+    const wire = encode(spec) as any;
+    assert.deepEqual(wire.choices[0].def, { $optimizer: "adam" });
+    const back = decode(structuredClone(wire)) as any;
+    assert.equal(back.choices[0].def, adam);
+    assert.deepEqual(Array.from(back.data), [1, 2]);
+  });
+  test("encode(spec) rejects functions and class instances, naming the field", () => {
+    assert.throws(() => encode({ loss: () => 0 }), /spec\.loss is a function/);
+    assert.throws(() => encode({ at: new Date() }), /spec\.at is a Date/);
+    assert.throws(() => decode({ $optimizer: "nope" }), /Unknown optimizer in spec: nope/);
+  });
+});
+
+describe("transport: only new points travel, and merge restores complete snapshots", () => {
+  test("diffSnapshot then mergeSnapshot gives back every snapshot", () => {
+    const sent: number[] = [];
+    let merged: Snapshot | null = null;
+    const points: { step: number }[] = [];
+    for (let k = 0; k < 5; k++) {
+      points.push({ step: k });
+      const snap: Snapshot = { lanes: [{ key: "a", label: "A", status: "running", error: null, points: [...points] }], step: k, totalSteps: 5, done: false, elapsedMs: 0 };
+      const wire = diffSnapshot(snap, sent);
+      assert.equal(wire.lanes[0].points.length, 1, "one new point per message");
+      merged = mergeSnapshot(merged, structuredClone(wire));
+      assert.deepEqual(merged.lanes[0].points, snap.lanes[0].points);
+    }
+    // A lane whose points were replaced by fewer travels whole.
+    const shrunk: Snapshot = { lanes: [{ key: "a", label: "A", status: "done", error: null, points: [{ step: 9 }] }], step: 1, totalSteps: 1, done: true, elapsedMs: 0 };
+    const wire = diffSnapshot(shrunk, sent);
+    assert.equal(wire.lanes[0].from, 0);
+    assert.deepEqual(mergeSnapshot(merged, wire).lanes[0].points, [{ step: 9 }]);
+  });
+});
+
+/** A page and a host joined by a Node MessageChannel, as the browser's fallback joins them. */
+function pair(registry: Record<string, Experiment<any, any, any>>, throttleMs = 0) {
+  const { port1, port2 } = new MessageChannel();
+  serve(port2 as unknown as Port, registry, { throttleMs, memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }) });
+  const lab = connect(() => port1 as any, { timeoutMs: 5000 });
+  return { lab, close: () => (port1.close(), port2.close()) };
+}
+
+describe("host and client", () => {
+  test("a run's snapshots arrive complete, tagged with the run's number, and the last is done", async () => {
+    const { lab, close } = pair(experiments);
+    try {
+      const snaps = await collect(lab.run("line-fit", { lr: 5e-5, momentum: 0.9, epochs: 40, seed: 9999 }));
+      const last = snaps.at(-1)!;
+      assert.ok(last.done);
+      assert.equal(last.lanes[0].points.length, 40);
+      assert.ok(snaps.every((s) => s.run === snaps[0].run));
+      const direct = (await collect(lineFit({ lr: 5e-5, momentum: 0.9, epochs: 40, seed: 9999 }, { signal }))).at(-1)!;
+      assert.deepEqual(last.lanes.map((l) => l.points), direct.lanes.map((l) => l.points), "the same numbers as running the experiment directly");
+    } finally {
+      close();
+    }
+  });
+
+  test("returning from a run cancels it in the host, which frees its tensors", async () => {
+    let steps = 0;
+    let freed = false;
+    const slow: Experiment<{}, { step: number }> = async function* (_, { signal }) {
+      const held = tf.zeros([10]);
+      try {
+        for (let k = 0; k < 1e6 && !signal.aborted; k++) {
+          steps++;
+          await new Promise((r) => setTimeout(r, 1));
+          yield { lanes: [{ key: "a", label: "A", status: "running", error: null, points: [{ step: k }] }], step: k, totalSteps: 1e6, done: false, elapsedMs: 0 };
+        }
+      } finally {
+        held.dispose();
+        freed = true;
+      }
+    };
+    const { lab, close } = pair({ slow });
+    try {
+      const before = (await lab.memory()).numTensors;
+      const run = lab.run("slow", {});
+      for await (const s of run) if (s.step >= 3) break;
+      assert.equal(lab.open, 0);
+      const deadline = Date.now() + 2000;
+      while (!freed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(freed, "the experiment's finally ran");
+      const after = await lab.memory();
+      assert.equal(after.runs, 0);
+      assert.equal(after.numTensors, before);
+      assert.ok(steps < 1000, "it stopped soon after the cancel");
+    } finally {
+      close();
+    }
+  });
+
+  test("an unknown experiment or a throwing one ends the run with its message", async () => {
+    const boom: Experiment = async function* () {
+      throw new Error("boom");
+    };
+    const { lab, close } = pair({ boom });
+    try {
+      await assert.rejects(collect(lab.run("nope", {})), /Unknown experiment "nope"/);
+      await assert.rejects(collect(lab.run("boom", {})), /boom/);
+    } finally {
+      close();
+    }
+  });
+});
+
+describe("experiments", () => {
+  test("parabola: SGD on x² from 15 with η = 0.05 reaches 15·0.9²⁰ ≈ 1.8236 after 20 steps", async () => {
+    const [snap] = await collect(parabola({ lr: 0.05, momentum: 0, iterations: 100, start: 15 }, { signal }));
+    const p = snap.lanes[0].points;
+    assert.equal(snap.lanes[0].status, "done");
+    assert.equal(p.length, 101);
+    assert.ok(Math.abs(p[20].x - 15 * 0.9 ** 20) < 1e-4);
+    assert.equal(p[20].before, p[19].x);
+  });
+
+  test("parabola: past η = 1 the run stops with 'diverged at step k' and keeps only finite points", async () => {
+    const [snap] = await collect(parabola({ lr: 1.5, momentum: 0, iterations: 500, start: 15 }, { signal }));
+    const lane = snap.lanes[0];
+    assert.equal(lane.status, "diverged");
+    assert.match(lane.error!, /^diverged at step \d+/);
+    assert.equal(lane.divergedAt, lane.points.length);
+    assert.ok(lane.points.every((p) => Number.isFinite(p.x)));
+  });
+
+  test("parabola: an invalid learning rate is reported in the optimizer's words", async () => {
+    const [snap] = await collect(parabola({ lr: -1, momentum: 0, iterations: 5, start: 15 }, { signal }));
+    assert.equal(snap.lanes[0].status, "invalid");
+    assert.match(snap.lanes[0].error!, /Invalid learning rate: -1/);
+  });
+
+  test("line fit: frees every tensor, and the weights approach the true ones", async () => {
+    const before = tf.memory().numTensors;
+    const snap = (await collect(lineFit({ lr: 5e-5, momentum: 0.9, epochs: 500, seed: 9999 }, { signal }))).at(-1)!;
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(snap.lanes[0].points.length, 500);
+    assert.ok(Math.abs(snap.meta!.weights[0] - 0.77) < 0.01 && Math.abs(snap.meta!.weights[1] + 0.56) < 0.01);
+  });
+
+  test("line fit: an aborted run stops within a step and reports itself stopped", async () => {
+    const controller = new AbortController();
+    const snaps: Snapshot[] = [];
+    for await (const s of lineFit({ lr: 5e-5, momentum: 0.9, epochs: 2000, seed: 1, every: 10 }, { signal: controller.signal })) {
+      snaps.push(structuredClone(s));
+      controller.abort();
+    }
+    const last = snaps.at(-1)!;
+    assert.equal(last.lanes[0].status, "stopped");
+    assert.ok(last.lanes[0].points.length <= 11);
+  });
+
+  test("race: the same paths as lib/race.ts's createRace, one lane per choice", async () => {
+    const surface = surfaces[0];
+    const choices = raceEntries(surface);
+    const snap = raceSnapshot({ surface: surface.key, start: surface.start, steps: 200, choices });
+    const direct = createRace(surface, choices).run(surface.start, 200);
+    snap.lanes.forEach((lane, i) => {
+      const t = direct.tracks[i];
+      assert.equal(lane.points.length, t.points);
+      assert.deepEqual(lane.points.map((p) => p.x), Array.from(t.xs.subarray(0, t.points)));
+    });
+    const bad = raceSnapshot({ surface: surface.key, start: surface.start, steps: 10, choices: [{ key: "s", label: "SGD", def: sgd, options: { lr: -1 } }] });
+    assert.equal(bad.lanes[0].status, "invalid");
+    assert.throws(() => raceSnapshot({ surface: "nope", start: [0, 0], steps: 1, choices }), /Unknown surface "nope"/);
+  });
+});
