@@ -1,0 +1,47 @@
+/**
+ * A fair race between optimizers on an MLP classifier (the MNIST pages, the example page and the author
+ * template): every lane starts from the same weights and sees the same batches (lib/train/race.ts does the
+ * training). The spec is plain data: the dataset travels as its typed arrays, each choice's `def` by name.
+ *
+ * Lanes' points are one per optimizer step ({step, epoch, samplesSeen, loss}); evaluations, when asked for,
+ * ride on `series.evals` ({step, samplesSeen, trainLoss, trainAcc, testLoss, testAcc}).
+ */
+import type { LaneSpec, Lane as RaceLane, TrainingRaceOptions } from "../train/race.js";
+import { trainingRace } from "../train/race.js";
+import { DivergedError } from "../train/diverged.js";
+import type { Experiment, Lane, Snapshot } from "./types.js";
+
+export type ClassifierRaceSpec = Omit<TrainingRaceOptions, "signal" | "queue" | "priority" | "lanes"> & { choices: LaneSpec[] };
+export type ClassifierPoint = { step: number; epoch: number; samplesSeen: number; loss: number };
+export type ClassifierEval = { step: number; samplesSeen: number; trainLoss: number; trainAcc: number; testLoss: number; testAcc: number };
+export type ClassifierLane = Lane<ClassifierPoint> & { evals: ClassifierEval[]; totalSteps: number; elapsedMs: number };
+export type ClassifierRaceSnapshot = Snapshot<ClassifierPoint, { queued: boolean }> & { lanes: ClassifierLane[] };
+
+function toLane(l: RaceLane): ClassifierLane {
+  const stopped = l.status === "diverged" || l.status === "invalid";
+  return {
+    key: l.key,
+    label: l.label,
+    status: l.status,
+    error: stopped ? (l.error?.message ?? l.status) : null,
+    ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
+    points: l.points,
+    evals: l.evals,
+    totalSteps: l.totalSteps,
+    elapsedMs: l.elapsedMs,
+  };
+}
+
+export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal }) {
+  for await (const s of trainingRace({ ...setup, lanes: choices, signal })) {
+    const lanes = s.lanes.map(toLane);
+    yield {
+      lanes,
+      step: s.lanes.reduce((n, l) => n + l.step, 0),
+      totalSteps: s.lanes.reduce((n, l) => n + l.totalSteps, 0),
+      done: s.done,
+      elapsedMs: s.wallMs,
+      meta: { queued: s.queued },
+    } satisfies ClassifierRaceSnapshot;
+  }
+};
