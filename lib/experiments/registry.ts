@@ -2,6 +2,7 @@
 import { lineFit, parabola } from "./gradient-descent.js";
 import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
+import { surfaceRun } from "./surface-run.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -9,4 +10,5 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   parabola,
   "line-fit": lineFit,
   "classifier-race": classifierRace,
+  "surface-run": surfaceRun,
 });
