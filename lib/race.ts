@@ -19,7 +19,7 @@
  */
 import { createFloatOptimizer, type FloatOptimizer } from "./optimizers/optimizer.js";
 import { presets, type Preset } from "./optimizers/presets.js";
-import type { AnyOptimizerDef } from "./optimizers/types.js";
+import type { OptimizerChoice } from "./optimizers/choice.js";
 import type { Surface } from "./surfaces.js";
 
 /**
@@ -35,12 +35,7 @@ export const raceLearningRates: Readonly<Record<string, Readonly<Record<string, 
 };
 
 /** One runner in the race: a preset's optimizer with the options to use. */
-export interface RaceEntry {
-  key: string;
-  label: string;
-  def: AnyOptimizerDef;
-  options: Record<string, unknown>;
-}
+export type RaceEntry = OptimizerChoice;
 
 /** The eight presets with the race's learning rate for `surface` (the preset's own lr for an unknown surface). */
 export function raceEntries(surface: Pick<Surface, "key">, from: readonly Preset[] = presets): RaceEntry[] {

@@ -10,7 +10,6 @@
  * previous one. (The worker transport sends only the points added since its last message and the page side
  * puts them back together, client.ts; experiments and renderers never see that.)
  */
-import type { AnyOptimizerDef } from "../optimizers/types.js";
 
 /** One row of a lane's series: `step` and whatever the experiment measures there (loss, x, y, accuracy, …). */
 export type Point = Record<string, number>;
@@ -58,14 +57,5 @@ export interface RunContext {
 
 export type Experiment<S = unknown, P extends Point = Point, M = unknown> = (spec: S, context: RunContext) => AsyncIterable<Snapshot<P, M>>;
 
-/**
- * The one record for "which optimizer, called what, with which settings", used by every race and lane:
- * `def` is the optimizer definition (lib/optimizers), `options` go through its `resolveOptions`.
- * Across the worker boundary `def` travels as its name (wire.ts).
- */
-export interface OptimizerChoice {
-  key: string;
-  label: string;
-  def: AnyOptimizerDef;
-  options: Record<string, unknown>;
-}
+/** Across the worker boundary an OptimizerChoice's `def` travels as its name (wire.ts). */
+export type { OptimizerChoice } from "../optimizers/choice.js";

@@ -13,14 +13,12 @@ import { permutation, rng } from "../random.js";
 import { DivergedError } from "../train/diverged.js";
 import { DenseNet, type DenseLoss } from "./dense.js";
 
-/** What the loop needs from an optimizer: lib/optimizers' `createFloatOptimizer(def, options)`. */
-export interface FloatStepper {
-  step(params: Float32Array[], grads: Float32Array[]): void;
-}
+import type { Stepper } from "../optimizers/choice.js";
 
 export interface FitDenseOptions {
   net: DenseNet;
-  optimizer: FloatStepper;
+  /** lib/optimizers' `createFloatOptimizer(def, options)`, or anything with its `step` over Float32Arrays. */
+  optimizer: Stepper<Float32Array, Float32Array>;
   /** Inputs, `net.inputs` values per row, row-major. */
   x: Float32Array;
   /** Class indices (cross-entropy) or `net.outputs` targets per row (mse). */

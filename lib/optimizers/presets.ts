@@ -8,15 +8,10 @@ import { adam } from "./adam.js";
 import { adamw } from "./adamw.js";
 import { rmsprop } from "./rmsprop.js";
 import { sgd } from "./sgd.js";
-import type { AnyOptimizerDef } from "./types.js";
+import type { OptimizerChoice } from "./choice.js";
 
-export interface Preset {
-  /** Stable key, used in URLs: "momentum", "nesterov", … */
-  key: string;
-  label: string;
-  def: AnyOptimizerDef;
-  /** Options on top of the definition's defaults. */
-  options: Record<string, unknown>;
+/** A named configuration; `options` go on top of the definition's defaults. */
+export interface Preset extends OptimizerChoice {
   /** Which seed-notebook classes are this configuration, and anything they do differently. */
   seeds: string;
 }

@@ -44,11 +44,8 @@ import { accumulate, type AccumulateMode, type BatchLoss } from "./accumulate.js
 import { DivergedError } from "./diverged.js";
 import type { Evaluation } from "./evaluate.js";
 import { Parameters } from "./parameters.js";
+import type { Stepper } from "../optimizers/choice.js";
 
-/** What the loop needs from an optimizer (lib/optimizers' `createOptimizer(...)` satisfies it). */
-export interface StepOptimizer {
-  step(vars: tf.Variable[], grads: tf.Tensor[]): void;
-}
 
 /** A dataset with the options of `batches` (batch size, seed, augmentation, normalisation). */
 export interface DataSource extends BatchOptions {
@@ -61,7 +58,8 @@ export interface TrainOptions {
   loss: BatchLoss;
   /** A dataset to batch (seeded shuffle per epoch), or any stream of batches (its `epoch` fields count epochs). */
   data: DataSource | Iterable<Batch>;
-  optimizer: StepOptimizer;
+  /** lib/optimizers' `createOptimizer(...)`, or anything with its `step`. */
+  optimizer: Stepper;
   epochs?: number;
   steps?: number;
   /** Micro-batches per optimizer step, k ≥ 1. Default 1. */

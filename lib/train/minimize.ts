@@ -7,10 +7,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { DivergedError } from "./diverged.js";
 import { Parameters } from "./parameters.js";
 
-/** Anything with torch.optim's `step`: our optimizers, and adapters around tf.train ones. */
-export interface Stepper {
-  step(vars: tf.Variable[], grads: tf.Tensor[]): void;
-}
+import type { Stepper } from "../optimizers/choice.js";
+export type { Stepper } from "../optimizers/choice.js";
 
 export interface MinimizeOptions {
   /** The parameters to optimise; they are updated in place. */

@@ -29,18 +29,14 @@ import type { Dataset, Normalization } from "../data/dataset.js";
 import { crossEntropy } from "../models/losses.js";
 import { disposeModel, forward, mlp, type Init, type MLP } from "../models/mlp.js";
 import { createOptimizer } from "../optimizers/optimizer.js";
-import type { AnyOptimizerDef } from "../optimizers/types.js";
+import type { OptimizerChoice } from "../optimizers/choice.js";
 import type { AccumulateMode } from "./accumulate.js";
 import { DivergedError } from "./diverged.js";
 import { scoreBatch, type ClassifierScore, type Evaluation } from "./evaluate.js";
 import { nextMacrotask, train, type DataSource, type Progress } from "./loop.js";
 
 /** One contestant: an optimizer definition with its options, and how it accumulates gradients. */
-export interface LaneSpec {
-  key: string;
-  label: string;
-  def: AnyOptimizerDef;
-  options: Record<string, unknown>;
+export interface LaneSpec extends OptimizerChoice {
   /** Micro-batches per step (default 1). */
   accumulation?: number;
   /** "correct" (default) or seed 002's "broken" accumulation. */

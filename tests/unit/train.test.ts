@@ -10,11 +10,12 @@ import { normals, rng } from "../../lib/random.js";
 import { accumulate, type BatchLoss } from "../../lib/train/accumulate.js";
 import { DivergedError } from "../../lib/train/diverged.js";
 import { evaluateClassifier } from "../../lib/train/evaluate.js";
-import { train, type Progress, type StepOptimizer } from "../../lib/train/loop.js";
+import { train, type Progress } from "../../lib/train/loop.js";
+import type { Stepper } from "../../lib/optimizers/choice.js";
 import { Parameters } from "../../lib/train/parameters.js";
 
 /** A stand-in for lib/optimizers' SGD (θ ← θ − lr·g), so these tests do not depend on it. */
-function plainSGD(lr: number): StepOptimizer {
+function plainSGD(lr: number): Stepper {
   return {
     step(vars, grads) {
       tf.tidy(() => vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(grads[i], tf.scalar(lr))))));
