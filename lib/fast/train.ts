@@ -10,7 +10,7 @@
  * ```
  */
 import { permutation, rng } from "../random.js";
-import { DivergedError } from "../train/diverged.js";
+import { checkFinite } from "../train/diverged.js";
 import { DenseNet, type DenseLoss } from "./dense.js";
 
 import type { Stepper } from "../optimizers/choice.js";
@@ -93,7 +93,7 @@ export function* fitDense(o: FitDenseOptions): Generator<EpochReport, void, unkn
         batchLoss += l;
       }
       sum += batchLoss;
-      if (!Number.isFinite(batchLoss)) throw new DivergedError(steps + 1, batchLoss / (end - start));
+      checkFinite(steps + 1, batchLoss / (end - start));
       optimizer.step(stepped.params, stepped.grads); // optimizer.step()
       steps++;
     }

@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { RandomRegression } from "../data/random-regression.js";
 import { mse } from "../models/losses.js";
 import { disposeModel, forward, mlp, type MLP } from "../models/mlp.js";
-import { DivergedError } from "./diverged.js";
+import { checkFinite } from "./diverged.js";
 import type { Stepper } from "./minimize.js";
 import { Parameters } from "./parameters.js";
 
@@ -63,7 +63,7 @@ export class RegressionRun {
   step(): number {
     this.θ.zeroGrad();
     const loss = this.θ.backward(() => mse(forward(this.model, this.x), this.y, "sum"));
-    if (!Number.isFinite(loss)) throw new DivergedError(this.t + 1, loss);
+    checkFinite(this.t + 1, loss);
     this.optimizer.step(this.θ.vars, this.θ.grads);
     this.t++;
     return loss;

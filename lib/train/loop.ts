@@ -41,7 +41,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { batches, type Batch, type BatchOptions } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
 import { accumulate, type AccumulateMode, type BatchLoss } from "./accumulate.js";
-import { DivergedError } from "./diverged.js";
+import { checkFinite } from "./diverged.js";
 import type { Evaluation } from "./evaluate.js";
 import { Parameters } from "./parameters.js";
 import type { Stepper } from "../optimizers/choice.js";
@@ -187,7 +187,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
       const size = micro.reduce((n, b) => n + b.size, 0);
       const at = { step: step + 1, epoch: first.epoch, batch: last.index };
 
-      if (!Number.isFinite(value)) throw new DivergedError(at.step, value);
+      checkFinite(at.step, value);
 
       optimizer.step(params.vars, params.grads);
       step++;

@@ -4,7 +4,7 @@
  * page can show this very code.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { DivergedError } from "./diverged.js";
+import { checkFinite } from "./diverged.js";
 import { Parameters } from "./parameters.js";
 
 import type { Stepper } from "../optimizers/choice.js";
@@ -40,7 +40,7 @@ export function* minimize({ params, loss, optimizer, steps, signal }: MinimizeOp
     for (let t = 1; t <= steps && !signal?.aborted; t++) {
       θ.zeroGrad(); //                           1. zero the gradients
       const value = θ.backward(() => loss(t)); // 2. forward pass and 3. backward pass: ∂loss/∂θ into θ.grads
-      if (!Number.isFinite(value)) throw new DivergedError(t, value);
+      checkFinite(t, value);
       optimizer.step(θ.vars, θ.grads); //        4. step: θ ← update(θ, θ.grads)
       yield { step: t, loss: value, params: θ.values() };
     }
