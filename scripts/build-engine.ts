@@ -108,6 +108,7 @@ export async function buildEngine(watch = false): Promise<void> {
   mkdirSync(outdir, { recursive: true });
   writeFileSync(empty, "export default {};\n");
   writeKatexAssets();
+  await import("./descent-types.mjs");
   if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();

@@ -29,7 +29,11 @@ export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backe
 /** For the browser tests: where training runs, its memory counters, open runs. */
 Object.assign(window, {__descentLab: lab});
 
-/** Run experiment `name` with `spec` in the worker: an async generator of complete snapshots. */
+/**
+ * Run experiment `name` with `spec` in the worker: an async generator of complete snapshots.
+ * @param {string} name a key of lib/experiments/registry.ts
+ * @param {unknown} spec plain data (optimizer definitions allowed: they travel by name)
+ */
 export function run(name, spec) {
   return lab.run(name, spec);
 }
