@@ -30,7 +30,30 @@ export function tex(strings, ...values) {
   return render(typeof strings === "string" ? strings : String.raw(strings, ...values), false);
 }
 
-/** Display math. */
+/**
+ * Display math, shrunk to fit its column when it is wider (down to FIT_MIN of its size, so a phone shows
+ * Adam's five lines whole instead of cut mid-formula); anything wider still scrolls.
+ */
 tex.block = function (strings, ...values) {
-  return render(typeof strings === "string" ? strings : String.raw(strings, ...values), true);
+  const element = render(typeof strings === "string" ? strings : String.raw(strings, ...values), true);
+  fitWidth(element);
+  return element;
 };
+
+const FIT_MIN = 0.55;
+const fitting = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => entries.forEach((e) => fit(e.target))) : null;
+
+function fit(element) {
+  const display = element.querySelector(".katex-display") ?? element;
+  display.style.fontSize = "";
+  // Parts of KaTeX's layout (struts, fixed kerns) do not scale with the font, so shrink in up to three passes.
+  let scale = 1;
+  for (let pass = 0; pass < 3 && display.clientWidth > 0 && display.scrollWidth > display.clientWidth + 1 && scale > FIT_MIN; pass++) {
+    scale = Math.max(FIT_MIN, (scale * (display.clientWidth - 2)) / display.scrollWidth);
+    display.style.fontSize = `${scale.toFixed(3)}em`;
+  }
+}
+
+function fitWidth(element) {
+  fitting?.observe(element);
+}

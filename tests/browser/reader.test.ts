@@ -1,0 +1,140 @@
+/**
+ * What a reader sees, checked on every built page at 1280 and 390 px wide, after the page's runs finish:
+ *  - every chart draws data (a Plot figure whose marks are all empty fails);
+ *  - no KaTeX display, code listing, table or chart is wider than its column unless it scrolls visibly
+ *    (an ancestor with overflow-x auto/scroll), and nothing makes the page itself scroll sideways;
+ *  - every legend entry names a series that is drawn (its colour appears on a mark);
+ *  - no tick label on a value axis uses an SI prefix ("10m", "100µ", "1G"): values read 0.01 or 1e-3;
+ *  - every mark stays inside its chart (a diverging run included: see DIVERGING).
+ * The checks run in the page (readerDefects below) and report each defect with the element it is about.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { dist, useSite } from "./site.js";
+import { builtPages } from "./pages.js";
+
+/** Links that make a run diverge, for the pages that invite the reader to try it. */
+const DIVERGING: Record<string, string> = {
+  "/gradient-descent": "?lr=1.5&fit.lr=0.0004",
+};
+
+async function finished(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const charts = [...document.querySelectorAll("[data-main-chart]")];
+      return charts.every((c) => c.getAttribute("data-state") === "done");
+    },
+    null,
+    { timeout: 180_000 },
+  );
+  await page.waitForTimeout(400);
+}
+
+/** Runs in the page: every defect found, as "what: where" lines. */
+function readerDefects(): string[] {
+  const defects: string[] = [];
+  const describe = (el: Element) => {
+    const section = el.closest("section, .observablehq, p, div")?.previousElementSibling?.textContent?.trim().slice(0, 40);
+    const label = el.getAttribute("aria-label") ?? el.querySelector("[aria-label]")?.getAttribute("aria-label") ?? el.tagName.toLowerCase();
+    return `${label}${section ? ` (after "${section}")` : ""}`;
+  };
+  const main = document.querySelector("#observablehq-main") ?? document.body;
+  const column = main.getBoundingClientRect();
+
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    defects.push(`page scrolls sideways: ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
+  }
+
+  // Wider than its column, unless an ancestor scrolls it visibly.
+  const scrolls = (el: Element) => {
+    for (let a = el.parentElement; a && a !== main; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if ((o === "auto" || o === "scroll") && a.scrollWidth > a.clientWidth) return true;
+    }
+    return false;
+  };
+  for (const el of main.querySelectorAll(".katex-display, pre, table, figure, svg[class^=plot]")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const own = getComputedStyle(el).overflowX;
+    const h = el as HTMLElement;
+    const cut = h.scrollWidth > h.clientWidth + 1;
+    // Content wider than the element: fine only if the element scrolls with a scrollbar a reader can see.
+    const scrollsVisibly = (own === "auto" || own === "scroll") && h.offsetHeight - h.clientHeight > 0;
+    const clipsItself = cut && !scrollsVisibly;
+    // Framework's code blocks hang 16 px into the margins on purpose (both sides on a phone).
+    const bleed = el.tagName === "PRE" ? 24 : 1;
+    const tooWide = r.right > column.right + bleed || r.left < column.left - bleed;
+    if ((tooWide && !scrolls(el)) || clipsItself) defects.push(`clipped or too wide (${Math.round(r.width)}px${cut ? `, content ${h.scrollWidth}px` : ""} in a ${Math.round(column.width)}px column): ${describe(el)}`);
+  }
+
+  // Plot figures: marks drawn, inside the frame, legends that match, no SI prefixes on values.
+  const SI = /^[−-]?\d+(\.\d+)?\s?[kMGTPEmµunpfaZY]$/;
+  const COUNT = /step|epoch|sample|iteration|image|batch|count|seconds|ms|time|n$/i;
+  for (const svg of main.querySelectorAll("svg[class^=plot], svg.plot")) {
+    const box = svg.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const groups = [...svg.querySelectorAll(":scope > g[aria-label]")].filter((g) => !/axis|grid|frame|tip|rule/.test(g.getAttribute("aria-label") ?? ""));
+    const blank = (m: Element) => /^(white|#fff|#ffffff|none)$/i.test(m.getAttribute("fill") ?? m.closest("[fill]")?.getAttribute("fill") ?? "") && !m.getAttribute("stroke");
+    const drawn = groups.filter((g) => [...g.querySelectorAll("path, circle, rect, line, text, image, polygon")].some((m) => {
+      const b = (m as SVGGraphicsElement).getBBox?.();
+      return b && (b.width > 0 || b.height > 0) && (m.tagName !== "path" || (m.getAttribute("d") ?? "").length > 2) && !(m.tagName === "rect" && blank(m));
+    }));
+    if (groups.length === 0 || drawn.length === 0) defects.push(`chart draws no data: ${describe(svg)}`);
+    for (const g of drawn) {
+      for (const m of g.querySelectorAll("path, circle, line, rect")) {
+        const b = m.getBoundingClientRect();
+        if (b.width === 0 && b.height === 0) continue;
+        if (b.left < box.left - 2 || b.right > box.right + 2 || b.top < box.top - 2 || b.bottom > box.bottom + 2) {
+          defects.push(`a ${g.getAttribute("aria-label")} mark leaves its chart: ${describe(svg)}`);
+          break;
+        }
+      }
+    }
+    for (const axis of ["x", "y", "fx", "fy"]) {
+      const label = svg.querySelector(`g[aria-label="${axis}-axis label"]`)?.textContent ?? "";
+      if (axis.endsWith("x") && COUNT.test(label)) continue;
+      const ticks = [...svg.querySelectorAll(`g[aria-label="${axis}-axis tick label"] text`)].map((t) => t.textContent?.trim() ?? "");
+      const bad = ticks.filter((t) => SI.test(t));
+      if (bad.length) defects.push(`SI prefix on ${axis}-axis ticks (${bad.slice(0, 3).join(", ")}): ${describe(svg)}`);
+    }
+  }
+  // Swatch legends (Plot's color legend) sit just before their chart: every swatch colour must be drawn.
+  for (const legend of main.querySelectorAll("figure > div[class*=-swatches]")) {
+    const svg = legend.parentElement?.querySelector(":scope > svg");
+    if (!svg) continue;
+    const colours = new Set([...svg.querySelectorAll("[stroke], [fill]")].flatMap((m) => [m.getAttribute("stroke"), m.getAttribute("fill")]).filter(Boolean) as string[]);
+    for (const swatch of legend.querySelectorAll("[class$=-swatch]")) {
+      const icon = swatch.querySelector("svg");
+      const colour = icon?.getAttribute("fill") ?? icon?.querySelector("[fill]")?.getAttribute("fill") ?? "";
+      const name = swatch.textContent?.trim();
+      if (colour && name && !colours.has(colour)) defects.push(`legend entry "${name}" has no series drawn: ${describe(svg)}`);
+    }
+  }
+  return defects;
+}
+
+describe("what a reader sees", () => {
+  const site = useSite();
+  for (const width of [1280, 390]) {
+    for (const path of builtPages(dist)) {
+      test(`page ${path} at ${width}px`, async () => {
+        const page = await site.browser.newPage({ viewport: { width, height: width === 390 ? 844 : 900 } });
+        try {
+          await page.addInitScript("globalThis.__name = (f) => f;");
+          await page.goto(site.origin + path, { waitUntil: "load" });
+          await finished(page);
+          assert.deepEqual(await page.evaluate(readerDefects), [], `defects on ${path} at ${width}px`);
+          if (DIVERGING[path]) {
+            await page.goto(site.origin + path + DIVERGING[path], { waitUntil: "load" });
+            await finished(page);
+            assert.deepEqual(await page.evaluate(readerDefects), [], `defects on ${path}${DIVERGING[path]} at ${width}px`);
+          }
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+});
