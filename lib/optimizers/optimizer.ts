@@ -13,6 +13,10 @@
  *
  * State is created on the first `step` (the runner learns the parameters' shapes there), all at once by
  * `init`; `reset()` drops it so the next step starts again from t = 1.
+ *
+ * `setOptions(partial)` changes options between steps and keeps every buffer and the step count, as assigning
+ * to torch's `param_groups[0][name]` does: `opt.setOptions({ lr: 1e-4, betas: [0.5, 0.9] })`. The learning-rate
+ * schedules (lib/schedules) drive the optimizer through it.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { compileTrace, FloatArena, FloatVec, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
@@ -45,6 +49,16 @@ export interface OptimizerBase<O extends object, K extends string, Opt extends s
   readonly options: Readonly<O>;
   /** Per parameter, in parameter order; empty before the first step and after reset(). */
   readonly state: ReadonlyArray<ParamState<Slots<K, B, Opt>>>;
+  /**
+   * Change options between steps, keeping the state (torch: `optimizer.param_groups[0][name] = value`). The
+   * merged options are validated by the same `resolveOptions` as at creation; nothing changes if they are
+   * invalid. Once state exists, a change that would need another set of buffers (SGD's or RMSprop's momentum
+   * to or from 0, RMSprop's `centered`, Adam's `amsgrad`) is rejected: torch either fails on such a change
+   * (KeyError on the missing buffer) or, for SGD, creates the buffer lazily from that step's gradient and keeps a
+   * stale one when momentum returns to 0 — neither carries the run's state over. Before the first step (or after
+   * `reset()`) any valid change is allowed.
+   */
+  setOptions(partial: Partial<O>): void;
   /** One step for every parameter. The caller keeps ownership of `grads`. */
   step(params: P[], grads: G[]): void;
   /** Drop all state; the next step is t = 1 again. */
@@ -113,6 +127,32 @@ function stateJSON<B>(name: string, options: object, state: readonly ParamState<
   };
 }
 
+/**
+ * The options after `partial` is merged over `current`, validated; throws if they would change the set of state
+ * slots while state exists (see `setOptions`).
+ */
+function changedOptions<O extends object>(def: Rule, current: Readonly<O>, partial: Partial<O>, hasState: boolean): Readonly<O> {
+  if (partial == null || typeof partial !== "object" || Array.isArray(partial)) {
+    throw new Error(`Invalid options for ${def.title}: ${String(partial)}`);
+  }
+  const next = resolveOptions<O>(def, { ...current, ...partial });
+  if (hasState) {
+    const before = slotNames(def, current).join(",");
+    const after = slotNames(def, next).join(",");
+    if (before !== after) {
+      const what = Object.entries(partial)
+        .filter(([k, v]) => String(v) !== String((current as Record<string, unknown>)[k]))
+        .map(([k, v]) => `${k}: ${String((current as Record<string, unknown>)[k])} → ${String(v)}`)
+        .join(", ");
+      throw new Error(
+        `setOptions: ${what} would change ${def.title}'s state buffers from [${before}] to [${after}] mid-run; ` +
+          `a run's state cannot carry over (call reset() first, or set it before the first step)`,
+      );
+    }
+  }
+  return next;
+}
+
 function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateLength: number): void {
   if (params.length !== grads.length) throw new Error(`step: ${params.length} parameters but ${grads.length} gradients`);
   if (stateLength !== 0 && stateLength !== params.length) {
@@ -129,7 +169,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
   options?: Partial<O>,
 ): Optimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
-  const resolved = resolveOptions<O>(rule, options);
+  let resolved = resolveOptions<O>(rule, options);
   let state: ParamState<AnySlots<tf.Tensor>>[] = [];
   // Slots restored by load() are checked against the parameters' shapes on the next step.
   let unchecked = false;
@@ -152,9 +192,15 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
 
   return {
     def,
-    options: resolved,
+    get options() {
+      return resolved;
+    },
     get state() {
       return state as unknown as ReadonlyArray<ParamState<Slots<K, tf.Tensor, Opt>>>;
+    },
+
+    setOptions(partial) {
+      resolved = changedOptions(rule, resolved, partial, state.length > 0);
     },
 
     step(params, grads) {
@@ -232,7 +278,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
   options?: Partial<O>,
 ): FloatOptimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
-  const resolved = resolveOptions<O>(rule, options);
+  let resolved = resolveOptions<O>(rule, options);
   let state: ParamState<AnySlots<Float32Array>>[] = [];
   let unchecked = false;
   const arena = new FloatArena();
@@ -309,7 +355,14 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
 
   return {
     def,
-    options: resolved,
+    get options() {
+      return resolved;
+    },
+    setOptions(partial) {
+      // The fused loops take numbers by position (trace.consts), so a new lr or β feeds the same loop; an option
+      // that changes the rule's ops (weight_decay 0 → λ) gets a new trace, compiled once.
+      resolved = changedOptions(rule, resolved, partial, state.length > 0);
+    },
     get state() {
       return state.map((s) => ({
         step: s.step,
