@@ -45,7 +45,7 @@ export interface OptimizerJSON {
 /** The part both runners share. */
 export interface OptimizerBase<O extends object, K extends string, Opt extends string, P, G, B> {
   readonly def: OptimizerDef<O, K, Opt>;
-  /** The resolved, validated options (defaults merged in), frozen. */
+  /** The resolved, validated options (defaults merged in), frozen; `setOptions` replaces the object. */
   readonly options: Readonly<O>;
   /** Per parameter, in parameter order; empty before the first step and after reset(). */
   readonly state: ReadonlyArray<ParamState<Slots<K, B, Opt>>>;

@@ -46,9 +46,16 @@ export interface SequentialState extends ScheduleState {
   children: (ScheduleState | null)[];
 }
 
+// Resolved once per spec object: step() runs every optimizer step and the specs are frozen options.
+const resolved = new WeakMap<ScheduleSpec, { def: AnyScheduleDef; options: object }>();
+
 function child(spec: ScheduleSpec): { def: AnyScheduleDef; options: object } {
-  const def = (sequenceable as Record<string, AnyScheduleDef>)[spec.name];
-  return { def, options: resolveScheduleOptions(def, spec.options) };
+  let c = resolved.get(spec);
+  if (c === undefined) {
+    const def = (sequenceable as Record<string, AnyScheduleDef>)[spec.name];
+    resolved.set(spec, (c = { def, options: resolveScheduleOptions(def, spec.options) }));
+  }
+  return c;
 }
 
 /** bisect_right(milestones, t) */

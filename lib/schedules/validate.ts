@@ -8,6 +8,13 @@ function describe(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
 }
 
+/** A frozen deep copy, so a resolved schedule cannot change under its state (milestones, SequentialLR's specs). */
+function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  const copy = (Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, frozenCopy(v)]))) as T;
+  return Object.freeze(copy);
+}
+
 /** Merge `options` over the schedule's defaults and validate; returns a frozen copy. */
 export function resolveScheduleOptions<O extends object>(def: AnyScheduleDef, options: Partial<O> | undefined): Readonly<O> {
   if (def == null) throw new Error("Unknown schedule");
@@ -19,7 +26,7 @@ export function resolveScheduleOptions<O extends object>(def: AnyScheduleDef, op
   const merged: Record<string, unknown> = { ...defaults };
   for (const [name, value] of Object.entries(options ?? {})) {
     if (!known.includes(name)) throw new Error(`Unknown argument for ${def.title}: ${name} (known: ${known.join(", ")})`);
-    if (value !== undefined) merged[name] = value;
+    if (value !== undefined) merged[name] = frozenCopy(value);
   }
   const missing = def.required.filter((n: string) => merged[n] === undefined);
   if (missing.length > 0) {

@@ -7,6 +7,7 @@ import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
+import katex from "katex";
 import "@tensorflow/tfjs-backend-cpu";
 import type { Dataset } from "../../lib/data/index.js";
 import { crossEntropy } from "../../lib/models/losses.js";
@@ -92,6 +93,14 @@ describe("arguments are checked, in torch's words where torch checks them", () =
     rejects(schedules.sequentiallr, { schedulers: [lin, { name: "onecyclelr", options: { max_lr: 1, total_steps: 9 } }], milestones: [3] }, /^SequentialLR: scheduler at index 1 is "onecyclelr"; it takes /);
     rejects(schedules.sequentiallr, { schedulers: [lin, { name: "steplr" }], milestones: [3] }, "StepLR.__init__() missing 1 required positional argument: 'step_size'");
   });
+});
+
+test("every schedule's KaTeX renders, and each has torch's title and a lower-case name", () => {
+  for (const [name, def] of Object.entries(schedules)) {
+    assert.equal(def.name, name);
+    assert.equal(def.title.toLowerCase(), name);
+    assert.doesNotThrow(() => katex.renderToString(def.tex, { displayMode: true, throwOnError: true }), def.title);
+  }
 });
 
 describe("edge steps", () => {
