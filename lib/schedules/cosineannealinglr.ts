@@ -6,6 +6,7 @@
  * rounding differs from the closed form in the last bits; this follows the recursion, so the sequence is
  * torch's own. torch 1.13 tests `last_epoch == 0` where 2.13 tests `_is_initial`: the same for a fresh run.
  */
+import type { Range } from "../optimizers/types.js";
 import { checkNonNegative, checkPositiveInteger, type ScheduleDef, type ScheduleState } from "./types.js";
 
 export interface CosineAnnealingLROptions {
@@ -16,6 +17,11 @@ export interface CosineAnnealingLROptions {
 }
 
 export const defaults: Readonly<Partial<CosineAnnealingLROptions>> = Object.freeze({ eta_min: 0 });
+
+export const ranges: Readonly<Partial<Record<keyof CosineAnnealingLROptions, Range>>> = Object.freeze({
+  T_max: { min: 1, max: 10000, scale: "log", step: 1 },
+  eta_min: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
+});
 
 export const tex = String.raw`\eta_t = \eta_{\min} + \tfrac12 (\eta_{\max} - \eta_{\min}) \left(1 + \cos \frac{\pi t}{T_{\max}}\right)
 \quad \text{computed as} \quad
@@ -30,6 +36,7 @@ export const cosineannealinglr: ScheduleDef<CosineAnnealingLROptions, CosineAnne
   name: "cosineannealinglr",
   title: "CosineAnnealingLR",
   defaults,
+  ranges,
   required: ["T_max"],
   tex,
   validate(o) {

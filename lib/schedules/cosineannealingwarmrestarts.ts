@@ -6,6 +6,7 @@
  * step; the state carries T_cur and T_i as torch's does. torch 1.13 wraps T_cur by `T_cur − T_i`, 2.13 by
  * `T_cur % T_i` (equal for whole steps); 2.13 also checks that eta_min is a number.
  */
+import type { Range } from "../optimizers/types.js";
 import { check, checkPositiveInteger, type ScheduleDef, type ScheduleMath, type ScheduleState } from "./types.js";
 
 export interface CosineAnnealingWarmRestartsOptions {
@@ -17,6 +18,12 @@ export interface CosineAnnealingWarmRestartsOptions {
 }
 
 export const defaults: Readonly<Partial<CosineAnnealingWarmRestartsOptions>> = Object.freeze({ T_mult: 1, eta_min: 0 });
+
+export const ranges: Readonly<Partial<Record<keyof CosineAnnealingWarmRestartsOptions, Range>>> = Object.freeze({
+  T_0: { min: 1, max: 5000, scale: "log", step: 1 },
+  T_mult: { min: 1, max: 4, scale: "linear", step: 1 },
+  eta_min: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
+});
 
 export const tex = String.raw`\eta_t = \eta_{\min} + \tfrac12 (\eta_{\max} - \eta_{\min}) \left(1 + \cos \frac{\pi\, T_{cur}}{T_i}\right),
 \quad T_{cur} \leftarrow T_{cur} + 1,\ \text{and when } T_{cur} = T_i:\ T_{cur} \leftarrow 0,\ T_i \leftarrow T_{\mathrm{mult}}\, T_i`;
@@ -38,6 +45,7 @@ export const cosineannealingwarmrestarts: ScheduleDef<CosineAnnealingWarmRestart
   name: "cosineannealingwarmrestarts",
   title: "CosineAnnealingWarmRestarts",
   defaults,
+  ranges,
   required: ["T_0"],
   tex,
   validate(o) {

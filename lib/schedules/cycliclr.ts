@@ -11,6 +11,7 @@
  * too. We follow 2.13. The values are the same for SGD (1.13 first sets momentum to base_momentum, but its
  * construction step sets it to max_momentum, as 2.13 does).
  */
+import type { Range } from "../optimizers/types.js";
 import { check, checkNonNegative, checkPositive, type ScheduleDef, type ScheduleMath, type ScheduleState } from "./types.js";
 
 export interface CyclicLROptions {
@@ -37,6 +38,16 @@ export const defaults: Readonly<Partial<CyclicLROptions>> = Object.freeze({
   cycle_momentum: true,
   base_momentum: 0.8,
   max_momentum: 0.9,
+});
+
+export const ranges: Readonly<Partial<Record<keyof CyclicLROptions, Range>>> = Object.freeze({
+  base_lr: { min: 1e-6, max: 1, scale: "log" },
+  max_lr: { min: 1e-5, max: 1, scale: "log" },
+  step_size_up: { min: 1, max: 10000, scale: "log", step: 1 },
+  step_size_down: { min: 1, max: 10000, scale: "log", step: 1 },
+  gamma: { min: 0.9, max: 1, scale: "linear", step: 0.0001 },
+  base_momentum: { min: 0, max: 0.999, scale: "linear", step: 0.001 },
+  max_momentum: { min: 0, max: 0.999, scale: "linear", step: 0.001 },
 });
 
 export const tex = String.raw`\begin{aligned}
@@ -69,6 +80,7 @@ export const cycliclr: ScheduleDef<CyclicLROptions> = {
   name: "cycliclr",
   title: "CyclicLR",
   defaults,
+  ranges,
   required: ["base_lr", "max_lr"],
   tex,
   validate(o) {

@@ -32,8 +32,12 @@
  *                { name: "cosineannealinglr", options: { T_max: 90 } }],
  *   milestones: [10],
  * }, { lr: 0.02 }, 100);
- * schedules.cosineannealinglr.tex;   // KaTeX; .defaults, .required, .title as for the optimizers
+ * schedules.cosineannealinglr.tex;   // KaTeX; .defaults, .required, .ranges, .title as for the optimizers
  * ```
+ *
+ * A scheduler's `state` is plain frozen data (torch's last_epoch as `epoch`, the next `lr` and `momentum`, and a
+ * schedule's own counters: WarmRestarts' T_cur and T_i, SequentialLR's per-schedule states). torch's `last_epoch`
+ * (resume) and `verbose` arguments, and CyclicLR's custom `scale_fn`, are not taken.
  *
  * Changing a rate by hand mid-run: `opt.setOptions({ lr })` keeps the optimizer's state; a recursive schedule
  * (StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, MultiStepLR) then continues from the new

@@ -6,6 +6,7 @@
  * so is this. Validation is torch 2.13's: 1.13 accepts start_factor = 0 ("expected to be between 0 and 1") and
  * then divides by zero at the first step.
  */
+import type { Range } from "../optimizers/types.js";
 import { check, checkPositiveInteger, type ScheduleDef, type ScheduleState } from "./types.js";
 
 export interface LinearLROptions {
@@ -19,6 +20,12 @@ export interface LinearLROptions {
 
 export const defaults: Readonly<Partial<LinearLROptions>> = Object.freeze({ start_factor: 1 / 3, end_factor: 1, total_iters: 5 });
 
+export const ranges: Readonly<Partial<Record<keyof LinearLROptions, Range>>> = Object.freeze({
+  start_factor: { min: 0.001, max: 1, scale: "log" },
+  end_factor: { min: 0, max: 1, scale: "linear", step: 0.01 },
+  total_iters: { min: 1, max: 10000, scale: "log", step: 1 },
+});
+
 export const tex = String.raw`\eta_t = \eta_0 \left(f_0 + (f_1 - f_0) \frac{\min(t, T)}{T}\right)
 \quad \text{computed as} \quad
 \eta_t = \eta_{t-1} \left(1 + \frac{f_1 - f_0}{T f_0 + (t-1)(f_1 - f_0)}\right),\ t \le T`;
@@ -27,6 +34,7 @@ export const linearlr: ScheduleDef<LinearLROptions> = {
   name: "linearlr",
   title: "LinearLR",
   defaults,
+  ranges,
   required: [],
   tex,
   validate(o) {

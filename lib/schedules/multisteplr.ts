@@ -2,6 +2,7 @@
  * MultiStepLR — torch.optim.lr_scheduler.MultiStepLR: multiply the rate by γ at each milestone (by γᵏ at a
  * milestone listed k times, as torch's Counter does). Recursive, as torch's `get_lr`. Same in torch 1.13 and 2.13.
  */
+import type { Range } from "../optimizers/types.js";
 import { check, checkNonNegative, type ScheduleDef, type ScheduleState } from "./types.js";
 
 export interface MultiStepLROptions {
@@ -11,6 +12,10 @@ export interface MultiStepLROptions {
 }
 
 export const defaults: Readonly<Partial<MultiStepLROptions>> = Object.freeze({ gamma: 0.1 });
+
+export const ranges: Readonly<Partial<Record<keyof MultiStepLROptions, Range>>> = Object.freeze({
+  gamma: { min: 0.01, max: 1, scale: "linear", step: 0.01 },
+});
 
 export const tex = String.raw`\eta_t = \eta_{t-1}\, \gamma^{\,\#\{i \,:\, m_i = t\}} \qquad \left(= \eta_0\, \gamma^{\#\{i \,:\, m_i \le t\}}\right)`;
 
@@ -24,6 +29,7 @@ export const multisteplr: ScheduleDef<MultiStepLROptions> = {
   name: "multisteplr",
   title: "MultiStepLR",
   defaults,
+  ranges,
   required: ["milestones"],
   tex,
   validate(o) {

@@ -9,6 +9,7 @@
  * Differences 1.13 → 2.13 (we follow 2.13): 1.13's error for stepping past total_steps reports step_num + 1 and
  * its cycle_momentum error does not mention beta1; both cycle Adam's β₁.
  */
+import type { Range } from "../optimizers/types.js";
 import { check, checkPositive, isPositiveInteger, nativeMath, type ScheduleDef, type ScheduleMath, type ScheduleState } from "./types.js";
 
 export interface OneCycleLROptions {
@@ -44,6 +45,16 @@ export const defaults: Readonly<Partial<OneCycleLROptions>> = Object.freeze({
   div_factor: 25,
   final_div_factor: 1e4,
   three_phase: false,
+});
+
+export const ranges: Readonly<Partial<Record<keyof OneCycleLROptions, Range>>> = Object.freeze({
+  max_lr: { min: 1e-5, max: 1, scale: "log" },
+  total_steps: { min: 1, max: 100000, scale: "log", step: 1 },
+  pct_start: { min: 0, max: 1, scale: "linear", step: 0.01 },
+  base_momentum: { min: 0, max: 0.999, scale: "linear", step: 0.001 },
+  max_momentum: { min: 0, max: 0.999, scale: "linear", step: 0.001 },
+  div_factor: { min: 1, max: 1000, scale: "log" },
+  final_div_factor: { min: 1, max: 1e6, scale: "log" },
 });
 
 export const tex = String.raw`\begin{aligned}
@@ -123,6 +134,7 @@ export const onecyclelr: ScheduleDef<OneCycleLROptions> = {
   name: "onecyclelr",
   title: "OneCycleLR",
   defaults,
+  ranges,
   required: ["max_lr"],
   tex,
   validate(o) {

@@ -5,6 +5,7 @@
  * torch's `get_lr` is recursive (the current rate times the ratio of consecutive factors), and so is this.
  * torch 1.13 tests `last_epoch == 0` where 2.13 tests `_is_initial`: the same for a fresh run.
  */
+import type { Range } from "../optimizers/types.js";
 import { checkNonNegative, checkPositiveInteger, type ScheduleDef, type ScheduleState } from "./types.js";
 
 export interface PolynomialLROptions {
@@ -16,6 +17,11 @@ export interface PolynomialLROptions {
 
 export const defaults: Readonly<Partial<PolynomialLROptions>> = Object.freeze({ total_iters: 5, power: 1 });
 
+export const ranges: Readonly<Partial<Record<keyof PolynomialLROptions, Range>>> = Object.freeze({
+  total_iters: { min: 1, max: 100000, scale: "log", step: 1 },
+  power: { min: 0.1, max: 5, scale: "linear", step: 0.1 },
+});
+
 export const tex = String.raw`\eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p}
 \quad \text{computed as} \quad
 \eta_t = \eta_{t-1} \left(\frac{1 - t/T}{1 - (t-1)/T}\right)^{p},\ t \le T`;
@@ -24,6 +30,7 @@ export const polynomiallr: ScheduleDef<PolynomialLROptions> = {
   name: "polynomiallr",
   title: "PolynomialLR",
   defaults,
+  ranges,
   required: [],
   tex,
   validate(o) {

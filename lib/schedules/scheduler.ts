@@ -75,7 +75,7 @@ export function createScheduler<O extends object, S extends ScheduleState>(
   };
 
   const length = def.length?.(resolved);
-  let state = def.start(resolved, groupOf(optimizer), math);
+  let state = Object.freeze(def.start(resolved, groupOf(optimizer), math));
   apply(state);
 
   return {
@@ -95,7 +95,7 @@ export function createScheduler<O extends object, S extends ScheduleState>(
       // Past a finite schedule (OneCycleLR's total_steps) torch's value is an extrapolation no step uses: keep it
       // in the state, leave the optimizer as it was. Otherwise apply throws, changing nothing, if it is rejected.
       if (length === undefined || next.epoch < length) apply(next);
-      state = next;
+      state = Object.freeze(next);
     },
   };
 }

@@ -11,6 +11,7 @@
  * schedules were built in. torch 1.13 → 2.13: 2.13 calls `_update_lr(0)` at a milestone instead of `step(0)`
  * (same values, but it no longer counts as a step) and adds the "expects at least one scheduler" check.
  */
+import type { Range } from "../optimizers/types.js";
 import { cosineannealinglr } from "./cosineannealinglr.js";
 import { cosineannealingwarmrestarts } from "./cosineannealingwarmrestarts.js";
 import { exponentiallr } from "./exponentiallr.js";
@@ -36,6 +37,8 @@ export interface SequentialLROptions {
 }
 
 export const defaults: Readonly<Partial<SequentialLROptions>> = Object.freeze({});
+
+export const ranges: Readonly<Partial<Record<keyof SequentialLROptions, Range>>> = Object.freeze({});
 
 export const tex = String.raw`\eta_t = \eta^{(k)}_{t - m_k}, \quad k = \#\{i : m_i \le t\}, \ m_0 = 0`;
 
@@ -69,6 +72,7 @@ export const sequentiallr: ScheduleDef<SequentialLROptions, SequentialState> = {
   name: "sequentiallr",
   title: "SequentialLR",
   defaults,
+  ranges,
   required: ["schedulers", "milestones"],
   tex,
   validate(o) {

@@ -5,6 +5,7 @@
  * so is this: η₀·γ·γ is not always η₀·γ² in float64, and torch's sequence is the recursive one.
  * Same in torch 1.13 and 2.13.
  */
+import type { Range } from "../optimizers/types.js";
 import { checkNonNegative, checkPositiveInteger, type ScheduleDef, type ScheduleState } from "./types.js";
 
 export interface StepLROptions {
@@ -16,6 +17,11 @@ export interface StepLROptions {
 
 export const defaults: Readonly<Partial<StepLROptions>> = Object.freeze({ gamma: 0.1 });
 
+export const ranges: Readonly<Partial<Record<keyof StepLROptions, Range>>> = Object.freeze({
+  step_size: { min: 1, max: 1000, scale: "log", step: 1 },
+  gamma: { min: 0.01, max: 1, scale: "linear", step: 0.01 },
+});
+
 export const tex = String.raw`\eta_t = \begin{cases} \eta_{t-1}\,\gamma & t > 0,\ s \mid t \\ \eta_{t-1} & \text{otherwise} \end{cases}
 \qquad \left(= \eta_0\, \gamma^{\lfloor t/s \rfloor}\right)`;
 
@@ -23,6 +29,7 @@ export const steplr: ScheduleDef<StepLROptions> = {
   name: "steplr",
   title: "StepLR",
   defaults,
+  ranges,
   required: ["step_size"],
   tex,
   validate(o) {

@@ -17,6 +17,8 @@
  * with which every sequence is torch's bit for bit (tests/unit/schedules-torch.test.ts).
  */
 
+import type { Range } from "../optimizers/types.js";
+
 /** The two transcendental functions the schedules use. */
 export interface ScheduleMath {
   cos(x: number): number;
@@ -52,6 +54,8 @@ export interface ScheduleDef<O extends object, S extends ScheduleState = Schedul
   readonly defaults: Readonly<Partial<O>>;
   /** torch's required arguments (no default). */
   readonly required: readonly (keyof O & string)[];
+  /** Ranges for the numeric arguments, for page inputs (integer ones with step 1). */
+  readonly ranges: Readonly<Partial<Record<keyof O, Range>>>;
   /** The schedule as display KaTeX, η_t being the rate used at step t + 1 (torch's last_epoch = t). */
   readonly tex: string;
   /** Throws an Error naming the argument and its value, in torch's words where torch checks it. */
