@@ -259,6 +259,9 @@ describe("setOptions keeps every buffer (torch's param_groups)", () => {
       opt.dispose();
       tf.dispose([θ, gt]);
     }
+    const d = createFloatOptimizer(sgd, { lr: 0.1, dampening: 0.1 });
+    d.step([Float32Array.of(1)], [Float32Array.of(1)]);
+    assert.throws(() => d.setOptions({ momentum: 0.9 }), /would change SGD's state buffers from \[\] to \[b\]/, "with dampening, torch's lazy b = g is not μ·0 + (1 − τ)·g");
     const a = createFloatOptimizer(adam, {});
     a.step([Float32Array.of(1)], [Float32Array.of(1)]);
     assert.throws(() => a.setOptions({ amsgrad: true }), /would change Adam's state buffers from \[m,v\] to \[m,v,vmax\]/);
@@ -266,6 +269,47 @@ describe("setOptions keeps every buffer (torch's param_groups)", () => {
     r.step([Float32Array.of(1)], [Float32Array.of(1)]);
     assert.throws(() => r.setOptions({ centered: true }), /RMSprop's state buffers/);
   });
+});
+
+test("SGD's momentum 0 → μ mid-run starts the buffer as torch does (b = g at the next step), on both engines", () => {
+  const γ = 0.1;
+  const μ = 0.9;
+  const gs = [0.5, -0.25, 1, 0.75];
+  const θ = tf.variable(tf.tensor1d([1, 2]));
+  const p = Float32Array.of(1, 2);
+  const a = createOptimizer(sgd, { lr: γ });
+  const b = createFloatOptimizer(sgd, { lr: γ });
+  // by hand, torch's rule: steps 1–2 plain SGD; at 3 the buffer is created as b₃ = g₃; b₄ = μ b₃ + g₄
+  const f = Math.fround;
+  const expected = [f(1), f(2)];
+  let buf: number[] = [];
+  gs.forEach((g0, k) => {
+    const g = [f(g0), f(-g0)];
+    if (k === 2) buf = g;
+    else if (k === 3) buf = buf.map((x, i) => f(f(x * f(μ)) + g[i]));
+    const step = k < 2 ? g : buf;
+    for (let i = 0; i < 2; i++) expected[i] = f(expected[i] - f(step[i] * f(γ)));
+  });
+  let tensors = 0;
+  gs.forEach((g0, k) => {
+    if (k === 2) {
+      tensors = tf.memory().numTensors;
+      a.setOptions({ momentum: μ });
+      b.setOptions({ momentum: μ });
+      assert.equal(tf.memory().numTensors, tensors + 1, "one new buffer (b) for the one parameter");
+      assert.deepEqual(Object.keys(b.state[0].slots), ["b"]);
+      assert.equal(a.state[0].step, 2);
+    }
+    const g = Float32Array.of(g0, -g0);
+    const gt = tf.tensor1d(g);
+    a.step([θ], [gt]);
+    b.step([p], [g]);
+    gt.dispose();
+  });
+  assert.deepEqual(Array.from(p), expected);
+  assert.deepEqual(Array.from(θ.dataSync()), expected);
+  a.dispose();
+  θ.dispose();
 });
 
 describe("a schedule drives any optimizer on both engines alike", () => {
