@@ -308,6 +308,13 @@ test("SGD's momentum 0 → μ mid-run starts the buffer as torch does (b = g at 
   });
   assert.deepEqual(Array.from(p), expected);
   assert.deepEqual(Array.from(θ.dataSync()), expected);
+  // torch 1.13, the same four steps (run with /usr/bin/python3, after `import torch`):
+  //   p = torch.tensor([1., 2.], requires_grad=True); opt = torch.optim.SGD([p], lr=0.1)
+  //   for k, g in enumerate([0.5, -0.25, 1, 0.75]):
+  //       if k == 2: opt.param_groups[0]["momentum"] = 0.9
+  //       p.grad = torch.tensor([float(g), -float(g)]); opt.step()
+  //   print([float(x) for x in p.detach()])   →   [0.7099999189376831, 2.2899997234344482]
+  assert.deepEqual(expected, [0.7099999189376831, 2.2899997234344482]);
   a.dispose();
   θ.dispose();
 });
