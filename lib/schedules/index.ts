@@ -3,7 +3,10 @@
  * CosineAnnealingWarmRestarts, OneCycleLR, CyclicLR, PolynomialLR, LinearLR and SequentialLR, one file each
  * (defaults, torch's argument names and checks, KaTeX, and the rule). Each is a small state machine over plain
  * float64 numbers — `start` is torch's constructor, `step` its `scheduler.step()` — following torch's `get_lr`
- * (its recursive form where it has one, not `_get_closed_form_lr`), so `lrs` match torch's sequence exactly.
+ * (its recursive form where it has one, not `_get_closed_form_lr`), so `lrs` match torch's sequence exactly —
+ * given torch's cos and pow: glibc's and V8's Math.cos/Math.pow differ in the last bit on a few per cent of
+ * arguments, so on the site a cosine schedule's rates can differ from torch's by a few ulps (≤ 7 ulps, 1.4e-15
+ * relative, measured); the tests run the rules on glibc's recorded values too and require torch's bits.
  *
  * Run an optimizer under a schedule (either engine: createOptimizer or createFloatOptimizer):
  *
@@ -13,7 +16,7 @@
  *
  * const opt = createOptimizer(adamw, { lr: 0.02, weight_decay: 0.05 });
  * const sched = createScheduler(schedules.onecyclelr, { max_lr: 0.05, total_steps: 100 }, opt);
- * // sched has already set opt's lr (0.002) and β₁ (0.95), as torch's constructor does
+ * // sched has already set opt's lr (≈ 0.002) and β₁ (0.95), as torch's constructor does
  * for (let t = 1; t <= 100; t++) {
  *   const lr = sched.lr;        // the rate this step uses (= opt.options.lr)
  *   opt.step(params, grads);
@@ -39,7 +42,8 @@
  * schedule's own counters: WarmRestarts' T_cur and T_i, SequentialLR's per-schedule states). torch's `last_epoch`
  * (resume) and `verbose` arguments, and CyclicLR's custom `scale_fn`, are not taken.
  *
- * Changing a rate by hand mid-run: `opt.setOptions({ lr })` keeps the optimizer's state; a recursive schedule
+ * Changing an option by hand mid-run: `opt.setOptions({ lr, momentum, betas, … })` keeps the optimizer's state
+ * (see `setOptions` in lib/optimizers/optimizer.ts for the changes that add or drop a buffer); a recursive schedule
  * (StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, PolynomialLR, MultiStepLR) then continues from the new
  * rate, as torch's chainable schedulers do; OneCycleLR, CyclicLR and CosineAnnealingWarmRestarts overwrite it at
  * their next step, as in torch.
