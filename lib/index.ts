@@ -12,6 +12,7 @@ export * from "./charts/curves.js";
 export * from "./train/diverged.js";
 export * from "./data/synthetic.js";
 export * from "./optimizers/index.js";
+export * from "./schedules/index.js";
 export * from "./data/index.js";
 export * from "./train/accumulate.js";
 export * from "./train/evaluate.js";

@@ -13,6 +13,10 @@
  *
  * State is created on the first `step` (the runner learns the parameters' shapes there), all at once by
  * `init`; `reset()` drops it so the next step starts again from t = 1.
+ *
+ * `setOptions(partial)` changes options between steps and keeps every buffer and the step count, as assigning
+ * to torch's `param_groups[0][name]` does: `opt.setOptions({ lr: 1e-4, betas: [0.5, 0.9] })`. The learning-rate
+ * schedules (lib/schedules) drive the optimizer through it.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { compileTrace, FloatArena, FloatVec, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
@@ -41,10 +45,24 @@ export interface OptimizerJSON {
 /** The part both runners share. */
 export interface OptimizerBase<O extends object, K extends string, Opt extends string, P, G, B> {
   readonly def: OptimizerDef<O, K, Opt>;
-  /** The resolved, validated options (defaults merged in), frozen. */
+  /** The resolved, validated options (defaults merged in), frozen; `setOptions` replaces the object. */
   readonly options: Readonly<O>;
   /** Per parameter, in parameter order; empty before the first step and after reset(). */
   readonly state: ReadonlyArray<ParamState<Slots<K, B, Opt>>>;
+  /**
+   * Change options between steps, keeping the state (torch: `optimizer.param_groups[0][name] = value`). The
+   * merged options are validated by the same `resolveOptions` as at creation; nothing changes if they are
+   * invalid. Once state exists, a change that needs another set of buffers follows torch where we can:
+   *  - SGD's momentum 0 → μ: torch creates the buffer at the next step as b = g; we add b = 0 now, and the next
+   *    step's b = μ·0 + (1 − τ)·g is exactly g when dampening τ = 0. With τ ≠ 0 that is not torch's b, so it
+   *    is rejected.
+   *  - SGD's momentum μ → 0 is rejected: torch keeps the unused buffer and resumes from it if momentum returns;
+   *    our state holds only the buffers the options use.
+   *  - RMSprop's momentum 0 → μ or `centered`, Adam's `amsgrad`: rejected; torch fails there too (KeyError on the
+   *    buffer it never created).
+   * Before the first step (or after `reset()`) any valid change is allowed.
+   */
+  setOptions(partial: Partial<O>): void;
   /** One step for every parameter. The caller keeps ownership of `grads`. */
   step(params: P[], grads: G[]): void;
   /** Drop all state; the next step is t = 1 again. */
@@ -113,6 +131,40 @@ function stateJSON<B>(name: string, options: object, state: readonly ParamState<
   };
 }
 
+/**
+ * The options after `partial` is merged over `current`, validated, and the buffers the change adds mid-run with
+ * the value each starts at. Throws, changing nothing, if state exists and the change would drop a buffer, or add
+ * one the optimizer cannot start the way torch does (see `setOptions` and `OptimizerDef.grow`).
+ */
+function changedOptions<O extends object>(def: Rule, current: Readonly<O>, partial: Partial<O>, hasState: boolean): { options: Readonly<O>; grow: [string, number][] } {
+  if (partial == null || typeof partial !== "object" || Array.isArray(partial)) {
+    throw new Error(`Invalid options for ${def.title}: ${String(partial)}`);
+  }
+  const next = resolveOptions<O>(def, { ...current, ...partial });
+  const grow: [string, number][] = [];
+  if (hasState) {
+    const before = slotNames(def, current);
+    const after = slotNames(def, next);
+    const added = after.filter((k) => !before.includes(k));
+    const dropped = before.filter((k) => !after.includes(k));
+    for (const k of added) {
+      const fill = def.grow?.(k, current, next);
+      if (fill !== undefined) grow.push([k, fill]);
+    }
+    if (dropped.length > 0 || grow.length < added.length) {
+      const what = Object.entries(partial)
+        .filter(([k, v]) => String(v) !== String((current as Record<string, unknown>)[k]))
+        .map(([k, v]) => `${k}: ${String((current as Record<string, unknown>)[k])} → ${String(v)}`)
+        .join(", ");
+      throw new Error(
+        `setOptions: ${what} would change ${def.title}'s state buffers from [${before}] to [${after}] mid-run; ` +
+          `a run's state cannot carry over (call reset() first, or set it before the first step)`,
+      );
+    }
+  }
+  return { options: next, grow };
+}
+
 function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateLength: number): void {
   if (params.length !== grads.length) throw new Error(`step: ${params.length} parameters but ${grads.length} gradients`);
   if (stateLength !== 0 && stateLength !== params.length) {
@@ -129,14 +181,17 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
   options?: Partial<O>,
 ): Optimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
-  const resolved = resolveOptions<O>(rule, options);
+  let resolved = resolveOptions<O>(rule, options);
   let state: ParamState<AnySlots<tf.Tensor>>[] = [];
   // Slots restored by load() are checked against the parameters' shapes on the next step.
   let unchecked = false;
+  // The parameters' shapes, for a buffer setOptions adds (unknown after load() until the next step).
+  let shapes: number[][] | undefined;
 
   const free = () => {
     for (const s of state) for (const k in s.slots) s.slots[k].dispose();
     state = [];
+    shapes = undefined;
   };
 
   const initState = (params: tf.Variable[]): ParamState<AnySlots<tf.Tensor>>[] =>
@@ -152,9 +207,23 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
 
   return {
     def,
-    options: resolved,
+    get options() {
+      return resolved;
+    },
     get state() {
       return state as unknown as ReadonlyArray<ParamState<Slots<K, tf.Tensor, Opt>>>;
+    },
+
+    setOptions(partial) {
+      const { options, grow } = changedOptions(rule, resolved, partial, state.length > 0);
+      if (grow.length > 0) {
+        const known = shapes;
+        if (known === undefined) throw new Error(`setOptions: the change adds ${grow.map(([k]) => k)} to ${def.title}'s state, which needs the parameters' shapes: take a step after load() first`);
+        state.forEach((s, i) => {
+          for (const [k, v] of grow) s.slots[k] = tf.fill(known[i], v, "float32");
+        });
+      }
+      resolved = options;
     },
 
     step(params, grads) {
@@ -173,6 +242,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
         });
       }
       unchecked = false;
+      shapes = params.map((p) => [...p.shape]);
 
       const next = tf.tidy(() => {
         const scalars = new Scalars();
@@ -232,14 +302,17 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
   options?: Partial<O>,
 ): FloatOptimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
-  const resolved = resolveOptions<O>(rule, options);
+  let resolved = resolveOptions<O>(rule, options);
   let state: ParamState<AnySlots<Float32Array>>[] = [];
   let unchecked = false;
+  // The parameters' lengths, for a buffer setOptions adds (unknown after load() until the next step).
+  let lengths: number[] | undefined;
   const arena = new FloatArena();
 
   const free = () => {
     state = [];
     last.length = 0;
+    lengths = undefined;
   };
 
   /** Copies the rule's new state into `own` (the parameter's state arrays), reusing them. */
@@ -309,7 +382,22 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
 
   return {
     def,
-    options: resolved,
+    get options() {
+      return resolved;
+    },
+    setOptions(partial) {
+      // The fused loops take numbers by position (trace.consts), so a new lr or β feeds the same loop; an option
+      // that changes the rule's ops (weight_decay 0 → λ) gets a new trace, compiled once.
+      const { options, grow } = changedOptions(rule, resolved, partial, state.length > 0);
+      if (grow.length > 0) {
+        const known = lengths;
+        if (known === undefined) throw new Error(`setOptions: the change adds ${grow.map(([k]) => k)} to ${def.title}'s state, which needs the parameters' sizes: take a step after load() first`);
+        state.forEach((s, i) => {
+          for (const [k, v] of grow) s.slots[k] = new Float32Array(known[i]).fill(v);
+        });
+      }
+      resolved = options;
+    },
     get state() {
       return state.map((s) => ({
         step: s.step,
@@ -335,6 +423,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
         });
       }
       unchecked = false;
+      lengths = params.map((p) => p.length);
 
       for (let i = 0; i < params.length; i++) {
         if (fused && fusedStep(i, state[i], params[i], grads[i])) continue;
@@ -369,6 +458,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
         slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, Float32Array.from(b.data)])),
       }));
       unchecked = true;
+      lengths = undefined;
     },
   };
 }

@@ -78,5 +78,8 @@ export const sgd: OptimizerDef<SGDOptions, never, "b"> = {
     );
   },
   init: (θ, o, fill) => (o.momentum !== 0 ? { b: fill(0) } : {}),
+  // momentum 0 → μ mid-run: torch creates b = g at the next step; from b = 0 that step computes μ·0 + (1 − τ)·g,
+  // which is exactly g only when τ = 0.
+  grow: (slot, from, to) => (slot === "b" && to.dampening === 0 ? 0 : undefined),
   update: sgdUpdate,
 };

@@ -57,6 +57,12 @@ export interface OptimizerDef<O extends object, K extends string, Opt extends st
   validate(options: O): void;
   /** Fresh state for one parameter; `fill(c)` makes a buffer shaped like θ holding c. Nothing is lazy. */
   init<T extends Vec<T>>(θ: T, options: O, fill: (value: number) => T): Slots<K, T, Opt>;
+  /**
+   * A buffer that options `to` need and `from` did not, added by setOptions mid-run: the value to start it at so
+   * that the next step does exactly what torch does when it creates that buffer lazily; undefined (or no `grow`)
+   * if no start value does, and the change is rejected.
+   */
+  grow?(slot: string, from: O, to: O): number | undefined;
   /** One step for one parameter; `t` is the 1-based count of this step. Returns the new θ and state. */
   update<T extends Vec<T>>(θ: T, g: T, state: Slots<K, T, Opt>, t: number, options: O): { θ: T; state: Slots<K, T, Opt> };
 }

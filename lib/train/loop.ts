@@ -17,6 +17,9 @@
  * opt.dispose(); disposeModel(model);
  * ```
  *
+ * Schedules: give `scheduler` (createScheduler(def, options, optimizer), lib/schedules) and the loop calls its
+ * `step()` after every optimizer step — torch's order — and reports the rate each step used as `Progress.lr`.
+ *
  * One step = one optimizer update = `accumulation` micro-batches (accumulate.ts), taken from one epoch; an
  * epoch whose batch count is not a multiple of k ends with a shorter group, weighted by its samples.
  *
@@ -47,6 +50,14 @@ import { Parameters } from "./parameters.js";
 import type { Stepper } from "../optimizers/choice.js";
 
 
+/** What the loops need from a learning-rate schedule (lib/schedules' `createScheduler(...)` satisfies it). */
+export interface StepScheduler {
+  /** The rate the next optimizer step uses. */
+  readonly lr: number;
+  /** torch's `scheduler.step()`, called once after every optimizer step. */
+  step(): void;
+}
+
 /** A dataset with the options of `batches` (batch size, seed, augmentation, normalisation). */
 export interface DataSource extends BatchOptions {
   dataset: Dataset;
@@ -60,6 +71,8 @@ export interface TrainOptions {
   data: DataSource | Iterable<Batch>;
   /** lib/optimizers' `createOptimizer(...)`, or anything with its `step`. */
   optimizer: Stepper;
+  /** A schedule bound to `optimizer` (createScheduler): stepped after every optimizer step, as in torch. */
+  scheduler?: StepScheduler;
   epochs?: number;
   steps?: number;
   /** Micro-batches per optimizer step, k ≥ 1. Default 1. */
@@ -86,6 +99,8 @@ export interface Progress {
   batch: number;
   /** Mean loss over the step's samples, measured before the update (as torch's `loss.item()`). */
   loss: number;
+  /** The learning rate this step used, when a scheduler drives it. */
+  lr?: number;
   /** Time spent training, in ms: wall time inside the generator, not counting time suspended at `yield`. */
   elapsedMs: number;
   /** Samples that went into steps so far (k micro-batches per step). */
@@ -120,7 +135,7 @@ function positiveInteger(name: string, value: number | undefined): void {
 }
 
 export async function* train(options: TrainOptions): AsyncGenerator<Progress, void, undefined> {
-  const { loss, optimizer, epochs, steps, signal, accumulate: mode = "correct" } = options;
+  const { loss, optimizer, scheduler, epochs, steps, signal, accumulate: mode = "correct" } = options;
   const k = options.accumulation ?? 1;
   const yieldEvery = options.yieldEvery ?? 1;
   const maxBlockMs = options.maxBlockMs ?? 50;
@@ -189,7 +204,9 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
 
       checkFinite(at.step, value);
 
+      const lr = scheduler?.lr;
       optimizer.step(params.vars, params.grads);
+      scheduler?.step();
       step++;
       const before = samplesSeen;
       samplesSeen += size;
@@ -213,6 +230,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
         const now = performance.now();
         elapsedMs += now - resumed;
         const progress: Progress = { ...at, loss: value, elapsedMs, samplesSeen };
+        if (lr !== undefined) progress.lr = lr;
         if (evaluation) progress.eval = evaluation;
         yield progress;
         resumed = lastBreak = performance.now();

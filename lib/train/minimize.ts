@@ -16,6 +16,8 @@ export interface MinimizeOptions {
   /** The objective at the current parameters (step t, 1-based, for objectives that change per step). */
   loss: (t: number) => tf.Scalar;
   optimizer: Stepper;
+  /** A schedule bound to `optimizer` (lib/schedules' createScheduler): stepped after every optimizer step, as in torch. */
+  scheduler?: { readonly lr: number; step(): void };
   steps: number;
   signal?: AbortSignal;
 }
@@ -27,13 +29,15 @@ export interface MinimizeStep {
   loss: number;
   /** Parameter values after the update. */
   params: Float32Array[];
+  /** The learning rate this step used, when a scheduler drives it. */
+  lr?: number;
 }
 
 /**
  * Runs `steps` optimizer steps, yielding after each; stops early when `signal` aborts, and throws
  * DivergedError when the loss is not finite. Gradient buffers are freed however it ends.
  */
-export function* minimize({ params, loss, optimizer, steps, signal }: MinimizeOptions): Generator<MinimizeStep> {
+export function* minimize({ params, loss, optimizer, scheduler, steps, signal }: MinimizeOptions): Generator<MinimizeStep> {
   const θ = new Parameters(params); // owns gradient buffers only; the variables stay the caller's
   try {
     // #region five-steps
@@ -41,8 +45,10 @@ export function* minimize({ params, loss, optimizer, steps, signal }: MinimizeOp
       θ.zeroGrad(); //                           1. zero the gradients
       const value = θ.backward(() => loss(t)); // 2. forward pass and 3. backward pass: ∂loss/∂θ into θ.grads
       checkFinite(t, value);
+      const lr = scheduler?.lr; //               with a schedule: the rate this step uses
       optimizer.step(θ.vars, θ.grads); //        4. step: θ ← update(θ, θ.grads)
-      yield { step: t, loss: value, params: θ.values() };
+      scheduler?.step(); //                      then torch's scheduler.step(): the next step's rate
+      yield { step: t, loss: value, params: θ.values(), ...(scheduler && { lr }) };
     }
     // #endregion five-steps
   } finally {
