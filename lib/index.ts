@@ -33,3 +33,4 @@ export * from "./charts/smoothing.js";
 export * from "./charts/loss.js";
 export * from "./export/index.js";
 export * from "./experiments/index.js";
+export * from "./charts/ticks.js";

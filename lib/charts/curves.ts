@@ -3,6 +3,7 @@
  * `{width, ...options}` and return an SVG; extra options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { valueAxis } from "./ticks.js";
 
 export interface CurvesOptions extends Omit<Plot.PlotOptions, "x" | "y"> {
   /** Channel names (fields of each row). */
@@ -21,7 +22,7 @@ export function curves(data: readonly object[], { x = "step", y = "loss", z, log
     width,
     height: 260,
     grid: true,
-    y: { type: logY ? "log" : "linear", label: y },
+    y: { type: logY ? "log" : "linear", label: y, ...valueAxis },
     x: { label: x },
     ...(z && { color: { legend: true } }),
     ...rest,

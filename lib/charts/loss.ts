@@ -6,6 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { smoothRows } from "./smoothing.js";
+import { valueAxis } from "./ticks.js";
 
 export interface LossSeries {
   label: string;
@@ -40,7 +41,7 @@ export function lossChart(series: readonly LossSeries[], { yMax, smoothing = 1, 
     height: 260,
     grid: true,
     x: { label: x === "step" ? "update step" : "samples seen", ...(xMax !== undefined && { domain: [0, xMax] }) },
-    y: { label: smoothing > 1 ? `loss (moving average of ${Math.floor(smoothing)})` : "loss", ...(zoom ? { domain: [0, yMax] } : { zero: true }) },
+    y: { label: smoothing > 1 ? `loss (moving average of ${Math.floor(smoothing)})` : "loss", ...valueAxis, ...(zoom ? { domain: [0, yMax] } : { zero: true }) },
     color: { legend, domain: labels ?? series.map((s) => s.label) },
     ...rest,
     marks: [

@@ -52,6 +52,8 @@ function fit(element) {
     scale = Math.max(FIT_MIN, (scale * (display.clientWidth - 2)) / display.scrollWidth);
     display.style.fontSize = `${scale.toFixed(3)}em`;
   }
+  // Still wider at the smallest size: it scrolls, and says so (style.css draws a scrollbar and an edge fade).
+  display.toggleAttribute("data-scrolls", display.scrollWidth > display.clientWidth + 1);
 }
 
 function fitWidth(element) {
