@@ -19,16 +19,20 @@ const DIVERGING: Record<string, string> = {
   "/gradient-descent": "?lr=1.5&fit.lr=0.0004",
 };
 
+/** Every run of the page has finished (the worker has none open) and its main charts say so, for 0.5 s. */
 async function finished(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
+      const w = window as unknown as { __descentLab?: { open: number }; __quietSince?: number };
       const charts = [...document.querySelectorAll("[data-main-chart]")];
-      return charts.every((c) => c.getAttribute("data-state") === "done");
+      const idle = charts.every((c) => c.getAttribute("data-state") === "done") && (w.__descentLab?.open ?? 0) === 0;
+      if (!idle) w.__quietSince = undefined;
+      else w.__quietSince ??= performance.now();
+      return idle && performance.now() - w.__quietSince! > 500;
     },
     null,
-    { timeout: 180_000 },
+    { timeout: 180_000, polling: 100 },
   );
-  await page.waitForTimeout(400);
 }
 
 /** Runs in the page: every defect found, as "what: where" lines. */
@@ -60,8 +64,10 @@ function readerDefects(): string[] {
     const own = getComputedStyle(el).overflowX;
     const h = el as HTMLElement;
     const cut = h.scrollWidth > h.clientWidth + 1;
-    // Content wider than the element: fine only if the element scrolls with a scrollbar a reader can see.
-    const scrollsVisibly = (own === "auto" || own === "scroll") && h.offsetHeight - h.clientHeight > 0;
+    // Content wider than the element: fine only if the element scrolls and shows that it does — a scrollbar
+    // that takes room, or (headless Chromium hides scrollbars) the cue tex.js sets on a display that
+    // is still too wide at its smallest size (data-scrolls: an edge fade and a dotted rule, style.css).
+    const scrollsVisibly = (own === "auto" || own === "scroll") && (h.offsetHeight - h.clientHeight > 0 || h.hasAttribute("data-scrolls"));
     const clipsItself = cut && !scrollsVisibly;
     // Framework's code blocks hang 16 px into the margins on purpose (both sides on a phone).
     const bleed = el.tagName === "PRE" ? 24 : 1;
