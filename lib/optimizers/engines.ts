@@ -63,7 +63,7 @@ export class TensorVec implements Vec<TensorVec>, MatVec<TensorVec> {
     return this.wrap(tf.maximum(this.t, b.t));
   }
 
-  // #region matrix ops (Muon)
+  // #region matrix-ops-tensor (Muon)
   get shape(): readonly number[] {
     return this.t.shape;
   }
@@ -77,7 +77,7 @@ export class TensorVec implements Vec<TensorVec>, MatVec<TensorVec> {
   frobeniusNorm(): TensorVec {
     return this.wrap(tf.reshape(tf.sqrt(tf.sum(tf.square(this.t))), [1, 1]));
   }
-  // #endregion matrix ops
+  // #endregion matrix-ops-tensor
 }
 
 /**
@@ -339,7 +339,7 @@ export function compileTrace(trace: Trace, outputs: readonly number[]): FusedKer
   return new Function("inputs", "outputs", "c", "n", body) as FusedKernel;
 }
 
-// #region matrix ops (Muon)
+// #region matrix-ops-float (Muon)
 /**
  * A row-major float32 matrix as a `MatVec`, for the Float32 engine: element-wise ops are FloatVec's (same
  * float32 rounding), a 1 × 1 operand broadcasts, and matMul is a small dense triple loop whose sums are formed
@@ -427,4 +427,4 @@ export class FloatMat implements MatVec<FloatMat> {
     return new FloatMat(new FloatVec(Float32Array.of(Math.sqrt(Math.fround(s)))), 1, 1);
   }
 }
-// #endregion matrix ops
+// #endregion matrix-ops-float

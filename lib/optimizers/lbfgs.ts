@@ -62,7 +62,7 @@ export const tex = String.raw`\begin{aligned}
 \sym{s}{s_k} &= \theta_{k+1} - \theta_k, \quad \sym{y}{y_k} = g_{k+1} - g_k, \quad \sym{rho}{\rho_k} = 1 / y_k^\top s_k \quad (\text{kept when } y_k^\top s_k > 10^{-10}) \\
 q &\leftarrow -g_k; \quad \text{for } i = k-1 \ldots k-m:\ \ \alpha_i \leftarrow \rho_i\, s_i^\top q,\ \ q \leftarrow q - \alpha_i\, y_i \\
 \sym{d}{d_k} &\leftarrow \gamma\, q,\ \ \gamma = \frac{s_{k-1}^\top y_{k-1}}{y_{k-1}^\top y_{k-1}}; \quad \text{for } i = k-m \ldots k-1:\ \ \beta_i \leftarrow \rho_i\, y_i^\top d_k,\ \ d_k \leftarrow d_k + (\alpha_i - \beta_i)\, s_i \\
-\sym{theta}{\theta_{k+1}} &\leftarrow \theta_k + t_k\, d_k, \quad t_k = \begin{cases} \min(1, 1/\lVert g_1 \rVert_1)\,\mathrm{lr} & k = 1 \\ \mathrm{lr} & \text{otherwise, or strong Wolfe from there} \end{cases}
+\theta_{k+1} &\leftarrow \theta_k + t_k\, d_k, \quad t_k = \begin{cases} \min(1, 1/\lVert g_1 \rVert_1)\,\mathrm{lr} & k = 1 \\ \mathrm{lr} & \text{otherwise, or strong Wolfe from there} \end{cases}
 \end{aligned}`;
 
 /** The loss and gradient at the runner's current parameters (the closure reads the same Float32Array). */
@@ -219,6 +219,44 @@ export function strongWolfe(
   return { loss: bracketF[low], grad: bracketG[low], t: bracket[low], evals };
 }
 
+// #region update
+/**
+ * One L-BFGS direction (torch's step body after the first iteration): keep the newest pair (s, y) when
+ * yᵀs > 1e-10 (dropping the oldest past `history_size`) and update γ = yᵀs / yᵀy, then d = −H g by the two-loop
+ * recursion, starting from H₀ = γI. `dPrev` and `t` are the last direction and step; updates `st`'s history.
+ */
+export function lbfgsDirection(g: Float32Array, st: LBFGSState, dPrev: Float32Array, t: number, history_size: number): Float32Array {
+  const y = Float32Array.from(g, (gi, i) => gi - st.prev_flat_grad![i]);
+  const s = scaled(dPrev, t);
+  const ys = dot(y, s);
+  if (ys > f32(1e-10)) {
+    if (st.old_dirs.length === history_size) {
+      st.old_dirs.shift();
+      st.old_stps.shift();
+      st.ro.shift();
+    }
+    const ρ = f32(1 / ys);
+    st.old_dirs.push(y);
+    st.old_stps.push(s);
+    st.ro.push(ρ);
+    st.H_diag = f32(ys / dot(y, y));
+  }
+  const m = st.old_dirs.length;
+  const α: number[] = new Array(m);
+  const q = scaled(g, -1);
+  for (let i = m - 1; i >= 0; i--) {
+    α[i] = f32(dot(st.old_stps[i], q) * st.ro[i]);
+    addScaled(q, -α[i], st.old_dirs[i]);
+  }
+  const d = scaled(q, st.H_diag);
+  for (let i = 0; i < m; i++) {
+    const β = f32(dot(st.old_dirs[i], d) * st.ro[i]);
+    addScaled(d, f32(α[i] - β), st.old_stps[i]);
+  }
+  return d;
+}
+// #endregion update
+
 export interface LBFGS {
   readonly options: Readonly<LBFGSOptions>;
   /** The parameters, updated in place by `step`. */
@@ -295,41 +333,13 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
         nIter++;
         s.n_iter++;
 
-        // direction: −g at first, then the two-loop recursion over the history
         if (s.n_iter === 1) {
           d = scaled(g, -1);
           s.old_dirs = [];
           s.old_stps = [];
           s.ro = [];
           s.H_diag = 1;
-        } else {
-          const y = Float32Array.from(g, (gi, i) => gi - s.prev_flat_grad![i]);
-          const sk = scaled(d!, t!);
-          const ys = dot(y, sk);
-          if (ys > f32(1e-10)) {
-            if (s.old_dirs.length === o.history_size) {
-              s.old_dirs.shift();
-              s.old_stps.shift();
-              s.ro.shift();
-            }
-            s.old_dirs.push(y);
-            s.old_stps.push(sk);
-            s.ro.push(f32(1 / ys));
-            s.H_diag = f32(ys / dot(y, y));
-          }
-          const m = s.old_dirs.length;
-          const α: number[] = new Array(m);
-          const q = scaled(g, -1);
-          for (let i = m - 1; i >= 0; i--) {
-            α[i] = f32(dot(s.old_stps[i], q) * s.ro[i]);
-            addScaled(q, -α[i], s.old_dirs[i]);
-          }
-          d = scaled(q, s.H_diag);
-          for (let i = 0; i < m; i++) {
-            const β = f32(dot(s.old_dirs[i], d) * s.ro[i]);
-            addScaled(d, f32(α[i] - β), s.old_stps[i]);
-          }
-        }
+        } else d = lbfgsDirection(g, s, d!, t!, o.history_size);
         s.prev_flat_grad = g.slice();
         s.prev_loss = loss;
 
@@ -390,6 +400,21 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
     },
   };
 }
+
+/**
+ * L-BFGS's description, like the per-element optimizers' definitions (name, defaults, ranges, KaTeX), with its
+ * own runner instead of `init`/`update`.
+ */
+export const lbfgs = Object.freeze({
+  name: "lbfgs",
+  title,
+  defaults,
+  ranges,
+  tex,
+  /** Merge over the defaults and check, with torch's meaning of a missing max_eval. */
+  resolve: resolveLBFGSOptions,
+  create: createLBFGS,
+});
 
 /**
  * Lets L-BFGS train tf.Variables: `x` holds their values end to end (torch's flattening order); `closure`

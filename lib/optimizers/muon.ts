@@ -70,11 +70,12 @@ export const tex = String.raw`\begin{aligned}
 \sym{X}{X_0} &\leftarrow U_t / \max(\lVert U_t \rVert_F, \varepsilon) \\
 \sym{X}{X_{j}} &\leftarrow a\, X_{j-1} + \big(b\, A + c\, A^2\big)\, X_{j-1}, \quad A = X_{j-1} X_{j-1}^\top, \quad j = 1 \ldots k \\
 \sym{O}{O_t} &\leftarrow X_k \quad \text{(in bfloat16; } U_t^\top \text{ first if it has more rows than columns)} \\
-\sym{theta}{\theta_t} &\leftarrow (1 - \gamma\lambda)\, \theta_{t-1} - \gamma \sqrt{\max(1, \tfrac{\text{rows}}{\text{cols}})}\; O_t
+\sym{theta}{\theta_t} &\leftarrow (1 - \gamma\lambda)\, \theta_{t-1} - \gamma'\, O_t, \quad \gamma' = \begin{cases} \gamma \sqrt{\max(1, \text{rows}/\text{cols})} & \text{original} \\ 0.2\,\gamma \sqrt{\max(\text{rows}, \text{cols})} & \text{match\_rms\_adamw} \end{cases}
 \end{aligned}`;
 
 export type MuonSlots<T> = Slots<"B", T>;
 
+// #region update
 /** torch.lerp(a, b, w) = a + w(b − a), stepped from the nearer end as torch does, with w in float32. */
 function lerp<T extends Vec<T>>(a: T, b: T, w: number): T {
   const wf = Math.fround(w);
@@ -110,12 +111,6 @@ export function adjustedLr(lr: number, fn: AdjustLrFn, [A, B]: readonly number[]
   return lr * (fn === "match_rms_adamw" ? 0.2 * Math.sqrt(Math.max(A, B)) : Math.sqrt(Math.max(1, A / B)));
 }
 
-/** Throws torch's error for anything but a matrix. */
-export function checkMatrix(shape: readonly number[]): void {
-  check(shape.length === 2, `Muon only supports 2D parameters whereas we found a parameter with size: [${shape.join(", ")}] (Muon takes weight matrices only; give biases to another optimizer)`);
-}
-
-// #region update
 /** One Muon step for one weight matrix. */
 export function muonUpdate<T extends MatVec<T>>(θ: T, g: T, { B }: MuonSlots<T>, t: number, o: MuonOptions): { θ: T; state: MuonSlots<T> } {
   checkMatrix(θ.shape);
@@ -127,6 +122,11 @@ export function muonUpdate<T extends MatVec<T>>(θ: T, g: T, { B }: MuonSlots<T>
   return { θ, state: { B } };
 }
 // #endregion update
+
+/** Throws torch's error for anything but a matrix. */
+export function checkMatrix(shape: readonly number[]): void {
+  check(shape.length === 2, `Muon only supports 2D parameters whereas we found a parameter with size: [${shape.join(", ")}] (Muon takes weight matrices only; give biases to another optimizer)`);
+}
 
 /** Muon's definition: like the element-wise rules, but `init` and `update` need the whole matrix (`MatVec`). */
 export interface MatrixOptimizerDef<O extends object, K extends string> extends Omit<OptimizerDef<O, K>, "init" | "update"> {

@@ -65,7 +65,7 @@ export interface OptimizerDef<O extends object, K extends string, Opt extends st
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyOptimizerDef = OptimizerDef<any, string, string>;
 
-// #region matrix ops (Muon) — a separate block from the element-wise ops above, so merges stay textual
+// #region matrix-ops (Muon) — a separate block from the element-wise ops above, so merges stay textual
 /**
  * A parameter seen as a whole matrix, for rules that are not element-wise (Muon's Newton–Schulz iteration).
  * Both engines implement it beside `Vec`: `TensorVec` with tfjs's matMul/transpose/norm, `FloatMat` (engines.ts)
@@ -80,4 +80,4 @@ export interface MatVec<T> extends Vec<T> {
   /** ‖this‖_F as a 1 × 1 value; `div` and `maximum` broadcast a 1 × 1 operand over a matrix. */
   frobeniusNorm(): T;
 }
-// #endregion matrix ops
+// #endregion matrix-ops
