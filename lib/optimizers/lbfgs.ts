@@ -74,6 +74,8 @@ export interface LBFGSState {
   n_iter: number;
   d: Float32Array | null;
   t: number | null;
+  /** Whether torch holds t as a float32 tensor (the first step) or a Python float. */
+  tIsTensor: boolean;
   old_dirs: Float32Array[];
   old_stps: Float32Array[];
   ro: number[];
@@ -113,19 +115,70 @@ function scaled(v: ArrayLike<number>, α: number): Float32Array {
 }
 
 /**
+ * A scalar as lbfgs.py holds it: a Python float (float64), or a 0-d float32 tensor (`f32`). The difference
+ * decides results: gᵀd values are tensors, so is the first step t = min(1, 1/‖g‖₁)·lr, and any arithmetic with
+ * a tensor is float32 (the Python number rounded to float32 first) — the cubic interpolation cancels
+ * catastrophically, and float64 there moved the Rosenbrock run off torch's at step 2.
+ */
+export interface Scalar {
+  v: number;
+  f32: boolean;
+}
+const py = (v: number): Scalar => ({ v, f32: false });
+const tensor = (v: number): Scalar => ({ v: f32(v), f32: true });
+const of = (a: Scalar | number): Scalar => (typeof a === "number" ? py(a) : a);
+
+/** a ∘ b as torch computes it: float64 for two Python numbers, else float32. */
+function op(a: Scalar | number, b: Scalar | number, f: (x: number, y: number) => number): Scalar {
+  const [A, B] = [of(a), of(b)];
+  return A.f32 || B.f32 ? tensor(f(f32(A.v), f32(B.v))) : py(f(A.v, B.v));
+}
+const add = (a: Scalar | number, b: Scalar | number) => op(a, b, (x, y) => x + y);
+const sub = (a: Scalar | number, b: Scalar | number) => op(a, b, (x, y) => x - y);
+const mul = (a: Scalar | number, b: Scalar | number) => op(a, b, (x, y) => x * y);
+/** Python number / tensor is `tensor.reciprocal() * number` in torch (Tensor.__rtruediv__). */
+function div(a: Scalar | number, b: Scalar | number): Scalar {
+  const [A, B] = [of(a), of(b)];
+  return !A.f32 && B.f32 ? tensor(f32(1 / B.v) * f32(A.v)) : op(A, B, (x, y) => x / y);
+}
+/** a < b, compared in float32 when either is a tensor (torch casts the Python number). */
+function lt(a: Scalar | number, b: Scalar | number): boolean {
+  const [A, B] = [of(a), of(b)];
+  return A.f32 || B.f32 ? f32(A.v) < f32(B.v) : A.v < B.v;
+}
+const le = (a: Scalar | number, b: Scalar | number) => !lt(b, a);
+const abs = (a: Scalar): Scalar => ({ v: Math.abs(a.v), f32: a.f32 });
+/** Python's max/min of two: the first unless the second is strictly beyond it (keeps its type). */
+const max2 = (a: Scalar, b: Scalar) => (lt(a, b) ? b : a);
+const min2 = (a: Scalar, b: Scalar) => (lt(b, a) ? b : a);
+const maxOf = (xs: Scalar[]) => xs.reduce(max2);
+const minOf = (xs: Scalar[]) => xs.reduce(min2);
+
+/**
  * torch's `_cubic_interpolate`: the minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clamped to
  * `bounds` (default: between x1 and x2); their midpoint when the cubic has no minimum.
  */
-export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
-  const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);
-  const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
-  const d2Square = d1 * d1 - g1 * g2;
-  if (d2Square >= 0) {
-    const d2 = Math.sqrt(d2Square);
-    const minPos = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
-    return Math.min(Math.max(minPos, lo), hi);
+export function cubicInterpolate(
+  x1: Scalar | number,
+  f1: Scalar | number,
+  g1: Scalar | number,
+  x2: Scalar | number,
+  f2: Scalar | number,
+  g2: Scalar | number,
+  bounds?: [Scalar | number, Scalar | number],
+): Scalar {
+  const [lo, hi] = (bounds ?? (le(x1, x2) ? [x1, x2] : [x2, x1])).map(of);
+  // d1 = g1 + g2 − 3(f1 − f2)/(x1 − x2);  d2 = √(d1² − g1 g2)
+  const d1 = sub(add(g1, g2), div(mul(3, sub(f1, f2)), sub(x1, x2)));
+  const d2Square = sub(mul(d1, d1), mul(g1, g2));
+  if (le(0, d2Square)) {
+    const d2 = d2Square.f32 ? tensor(Math.sqrt(d2Square.v)) : py(Math.sqrt(d2Square.v));
+    const minPos = le(x1, x2)
+      ? sub(x2, mul(sub(x2, x1), div(sub(add(g2, d2), d1), add(sub(g2, g1), mul(2, d2)))))
+      : sub(x1, mul(sub(x1, x2), div(sub(add(g1, d2), d1), add(sub(g1, g2), mul(2, d2)))));
+    return min2(max2(minPos, lo), hi);
   }
-  return (lo + hi) / 2;
+  return div(add(lo, hi), 2);
 }
 
 type Evaluate = (t: number) => { loss: number; grad: Float32Array };
@@ -133,84 +186,86 @@ type Evaluate = (t: number) => { loss: number; grad: Float32Array };
 /**
  * torch's `_strong_wolfe` (from torch7's lswolfe.lua): bracket a step satisfying the strong Wolfe conditions
  * f(t) ≤ f + c₁ t gᵀd and |g(t)ᵀd| ≤ −c₂ gᵀd, then zoom in by cubic interpolation. Returns the loss, gradient
- * and step at the best point found and the number of evaluations.
+ * and step at the best point found and the number of evaluations. `gtd` and every g(t)ᵀd are float32 tensors.
  */
 export function strongWolfe(
   evaluate: Evaluate,
-  t: number,
+  t: Scalar,
   d: Float32Array,
   f: number,
   g: Float32Array,
   gtd: number,
   { c1 = 1e-4, c2 = 0.9, tolerance_change = 1e-9, max_ls = 25 } = {},
-): { loss: number; grad: Float32Array; t: number; evals: number } {
-  const dNorm = maxAbs(d);
-  let { loss: fNew, grad: gNew } = evaluate(t);
+): { loss: number; grad: Float32Array; t: Scalar; evals: number } {
+  const gtd0 = tensor(gtd);
+  const dNorm = tensor(maxAbs(d));
+  const sufficient = (fNew: number, τ: Scalar) => lt(add(f, mul(mul(c1, τ), gtd0)), fNew); // f(t) > f + c₁ t gᵀd
+  const curvature = mul(-c2, gtd0); // |g(t)ᵀd| ≤ −c₂ gᵀd
+  let { loss: fNew, grad: gNew } = evaluate(t.v);
   let evals = 1;
-  let gtdNew = dot(gNew, d);
-  let [tPrev, fPrev, gPrev, gtdPrev] = [0, f, g, gtd];
+  let gtdNew = tensor(dot(gNew, d));
+  let [tPrev, fPrev, gPrev, gtdPrev]: [Scalar, number, Float32Array, Scalar] = [py(0), f, g, gtd0];
   let done = false;
   let lsIter = 0;
-  let bracket: number[] = [];
+  let bracket: Scalar[] = [];
   let bracketF: number[] = [];
   let bracketG: Float32Array[] = [];
-  let bracketGtd: number[] = [];
+  let bracketGtd: Scalar[] = [];
   while (lsIter < max_ls) {
-    if (fNew > f32(f + f32(c1 * t * gtd)) || (lsIter > 1 && fNew >= fPrev)) {
+    if (sufficient(fNew, t) || (lsIter > 1 && fNew >= fPrev)) {
       [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]];
       break;
     }
-    if (Math.abs(gtdNew) <= f32(-c2 * gtd)) {
+    if (le(abs(gtdNew), curvature)) {
       [bracket, bracketF, bracketG] = [[t], [fNew], [gNew]];
       done = true;
       break;
     }
-    if (gtdNew >= 0) {
+    if (le(0, gtdNew)) {
       [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]];
       break;
     }
-    // extrapolate: the cubic's minimiser, between 1.01 t and 10 t
-    const minStep = t + 0.01 * (t - tPrev);
-    const maxStep = t * 10;
+    // extrapolate: the cubic's minimiser, between t + 0.01 (t − t_prev) and 10 t
+    const minStep = add(t, mul(0.01, sub(t, tPrev)));
+    const maxStep = mul(t, 10);
     const tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
     [tPrev, fPrev, gPrev, gtdPrev] = [tmp, fNew, gNew, gtdNew];
-    ({ loss: fNew, grad: gNew } = evaluate(t));
+    ({ loss: fNew, grad: gNew } = evaluate(t.v));
     evals++;
-    gtdNew = dot(gNew, d);
+    gtdNew = tensor(dot(gNew, d));
     lsIter++;
   }
-  if (lsIter === max_ls) [bracket, bracketF, bracketG] = [[0, t], [f, fNew], [g, gNew]];
+  if (lsIter === max_ls) [bracket, bracketF, bracketG] = [[py(0), t], [f, fNew], [g, gNew]];
 
   // zoom: shrink the bracket around a point satisfying the conditions
   let insufProgress = false;
   let [low, high] = bracketF[0] <= bracketF[bracketF.length - 1] ? [0, 1] : [1, 0];
   while (!done && lsIter < max_ls) {
-    if (Math.abs(bracket[1] - bracket[0]) * dNorm < tolerance_change) break;
+    if (lt(mul(abs(sub(bracket[1], bracket[0])), dNorm), tolerance_change)) break;
     t = cubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1]);
     // too close to an end of the bracket (twice, or at it): move to 10 % of its length inside
-    const bMax = Math.max(...bracket);
-    const bMin = Math.min(...bracket);
-    const eps = 0.1 * (bMax - bMin);
-    if (Math.min(bMax - t, t - bMin) < eps) {
-      if (insufProgress || t >= bMax || t <= bMin) {
-        t = Math.abs(t - bMax) < Math.abs(t - bMin) ? bMax - eps : bMin + eps;
+    const [bMax, bMin] = [maxOf(bracket), minOf(bracket)];
+    const eps = mul(0.1, sub(bMax, bMin));
+    if (lt(min2(sub(bMax, t), sub(t, bMin)), eps)) {
+      if (insufProgress || le(bMax, t) || le(t, bMin)) {
+        t = lt(abs(sub(t, bMax)), abs(sub(t, bMin))) ? sub(bMax, eps) : add(bMin, eps);
         insufProgress = false;
       } else insufProgress = true;
     } else insufProgress = false;
 
-    ({ loss: fNew, grad: gNew } = evaluate(t));
+    ({ loss: fNew, grad: gNew } = evaluate(t.v));
     evals++;
-    gtdNew = dot(gNew, d);
+    gtdNew = tensor(dot(gNew, d));
     lsIter++;
 
-    if (fNew > f32(f + f32(c1 * t * gtd)) || fNew >= bracketF[low]) {
+    if (sufficient(fNew, t) || fNew >= bracketF[low]) {
       // not sufficiently lower: t becomes the high end
       [bracket[high], bracketF[high], bracketG[high], bracketGtd[high]] = [t, fNew, gNew, gtdNew];
       [low, high] = bracketF[0] <= bracketF[1] ? [0, 1] : [1, 0];
     } else {
-      if (Math.abs(gtdNew) <= f32(-c2 * gtd)) done = true;
-      else if (gtdNew * (bracket[high] - bracket[low]) >= 0) {
+      if (le(abs(gtdNew), curvature)) done = true;
+      else if (le(0, mul(gtdNew, sub(bracket[high], bracket[low])))) {
         [bracket[high], bracketF[high], bracketG[high], bracketGtd[high]] = [bracket[low], bracketF[low], bracketG[low], bracketGtd[low]];
       }
       [bracket[low], bracketF[low], bracketG[low], bracketGtd[low]] = [t, fNew, gNew, gtdNew];
@@ -285,7 +340,7 @@ export function resolveLBFGSOptions(options: Partial<LBFGSOptions> = {}): Readon
 }
 
 function freshState(): LBFGSState {
-  return { func_evals: 0, n_iter: 0, d: null, t: null, old_dirs: [], old_stps: [], ro: [], H_diag: 1, prev_flat_grad: null, prev_loss: null };
+  return { func_evals: 0, n_iter: 0, d: null, t: null, tIsTensor: false, old_dirs: [], old_stps: [], ro: [], H_diag: 1, prev_flat_grad: null, prev_loss: null };
 }
 
 /** An L-BFGS runner over the flat parameter vector `x` (updated in place), torch's LBFGS(params, …). */
@@ -327,7 +382,8 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
       let optCond = maxAbs(g) <= tolGrad;
       if (optCond) return origLoss;
 
-      let { d, t } = s;
+      let d = s.d;
+      let t: Scalar = s.t === null ? py(NaN) : { v: s.t, f32: s.tIsTensor };
       let nIter = 0;
       while (nIter < o.max_iter) {
         nIter++;
@@ -339,7 +395,7 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
           s.old_stps = [];
           s.ro = [];
           s.H_diag = 1;
-        } else d = lbfgsDirection(g, s, d!, t!, o.history_size);
+        } else d = lbfgsDirection(g, s, d!, t.v, o.history_size);
         s.prev_flat_grad = g.slice();
         s.prev_loss = loss;
 
@@ -347,9 +403,9 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
         if (s.n_iter === 1) {
           let l1 = 0;
           for (const gi of g) l1 += Math.abs(gi);
-          const inv = f32(1 / f32(l1));
-          t = inv < 1 ? f32(inv * f32(o.lr)) : o.lr;
-        } else t = o.lr;
+          const inv = tensor(1 / f32(l1)); // 1./tensor: a float32 tensor
+          t = lt(inv, 1) ? mul(inv, o.lr) : mul(1, o.lr);
+        } else t = py(o.lr);
 
         const gtd = dot(g, d!);
         if (gtd > -tolChange) break;
@@ -373,10 +429,10 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
           );
           ({ loss, grad: g, t } = ls);
           lsEvals = ls.evals;
-          addScaled(x, t, dir);
+          addScaled(x, t.v, dir);
           optCond = maxAbs(g) <= tolGrad;
         } else {
-          addScaled(x, t, d!);
+          addScaled(x, t.v, d!);
           // torch skips the evaluation after the last iteration (the next step starts with one)
           if (nIter !== o.max_iter) {
             ({ loss, grad: g } = evaluate(closure));
@@ -391,11 +447,11 @@ export function createLBFGS(x: Float32Array, options?: Partial<LBFGSOptions>): L
         if (nIter === o.max_iter) break;
         if (currentEvals >= o.max_eval) break;
         if (optCond) break;
-        if (maxAbs(scaled(d!, t)) <= tolChange) break;
+        if (maxAbs(scaled(d!, t.v)) <= tolChange) break;
         if (Math.abs(loss - s.prev_loss) < o.tolerance_change) break;
       }
       s.d = d;
-      s.t = t;
+      [s.t, s.tIsTensor] = [t.v, t.f32];
       return origLoss;
     },
   };
