@@ -6,6 +6,7 @@
  */
 import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -189,4 +190,24 @@ describe("L-BFGS with strong Wolfe against torch", () => {
       });
     }
   }
+});
+
+test("PyTorch export: L-BFGS with a closure, and the program run by torch lands where ours does", async () => {
+  const { pytorchCode, TORCH_SURFACES } = await import("../../lib/export/pytorch.js");
+  const options = { lr: 1, max_iter: 5, history_size: 5, line_search_fn: "strong_wolfe" };
+  const code = pytorchCode({ optimizer: { name: "lbfgs", options }, seed: 1, objective: { expr: TORCH_SURFACES.rosenbrock, start: [-1.5, 2], steps: 10 } });
+  assert.match(code, /optimizer = torch\.optim\.LBFGS\(\[x\], lr=1, max_iter=5, history_size=5, line_search_fn="strong_wolfe"\)/);
+  assert.match(code, /loss = optimizer\.step\(closure\)/);
+  assert.doesNotMatch(pytorchCode({ optimizer: { name: "lbfgs", options: { line_search_fn: "none" } }, seed: 1, objective: { expr: "(x ** 2).sum()", start: [1], steps: 1 } }), /line_search_fn/);
+  // torch 1.13 has torch.optim.LBFGS (the same code as 2.13): run the program and compare
+  const out = execFileSync("/usr/bin/python3", ["-c", code], { encoding: "utf8" }).trim();
+  const [, xs] = /^\[(.*)\] (\S+)$/.exec(out) ?? [];
+  assert.ok(xs, `unexpected output ${out}`);
+  const problem = floatProblem({ problem: { kind: "rosenbrock" }, init: { x: { shape: [2], data: [-1.5, 2] } } } as unknown as Fixture);
+  const grad = [new Float32Array(2)];
+  const opt = createLBFGS(problem.params[0], options as Partial<LBFGSOptions>);
+  for (let step = 1; step <= 10; step++) opt.step(() => ({ loss: problem.lossAndGrad(step, grad), grad: grad[0] }));
+  const theirs = xs.split(",").map(Number);
+  const { err, bound } = deviation(problem.params[0], theirs);
+  assert.ok(err <= bound, `ours ${[...problem.params[0]]}, torch's ${theirs}`);
 });

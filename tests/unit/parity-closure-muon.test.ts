@@ -31,17 +31,16 @@ type ClosureFixture = Fixture & { evaluations?: number[]; optimized?: string[] }
 /**
  * Steps after which a case is no longer compared, each with its reason and measurement.
  *
- * Muon: torch runs Newton–Schulz in bfloat16 (8-bit mantissa). Our emulation reproduces torch 2.13's step-1
- * update of every fixture bit for bit (the same rounding in Python/numpy also does: /tmp-free recipe in the
- * commit message), but once a gradient differs from torch's in its last float32 bit (tfjs's and torch's
- * autograd sum in different orders), some entry eventually lands on the other side of a bfloat16 rounding
- * boundary and the update jumps by one bfloat16 ulp (≈ 2⁻⁸ relative, × lr·√max(1, A/B) in θ ≈ 1e-4); after
- * that the trajectories are different runs. The float32-vs-float64 spread does not apply (torch's update is
- * not float32): the measured spread of torch 2.13's bfloat16 update against the exact (float64) Newton–Schulz
- * is 1.9e-4 in θ after step 1 on the MLP, growing to 5.8e-2 at step 100; and replaying torch's own algorithm
- * in numpy (bit-exact at step 1) with torch 1.13's gradients diverges after step 5 (MLP) and step 10
- * (softmax regression). Horizons below are where ours first leaves the README bound, so a wrong rule still
- * fails at step 1.
+ * Muon: torch runs Newton–Schulz in bfloat16 (8-bit mantissa). Our emulation reproduces torch 2.13's update of
+ * every fixture bit for bit at first (so does scripts/reference/muon_bf16.py, the same rounding in numpy), but
+ * once a gradient differs from torch's in its last float32 bit (tfjs's and torch's autograd sum in different
+ * orders), some entry eventually lands on the other side of a bfloat16 rounding boundary and the update jumps
+ * by a bfloat16 ulp (≈ 2⁻⁸ relative, × lr·√max(1, A/B) in θ ≈ 1e-4); after that the trajectories are different
+ * runs. The float32-vs-float64 spread is not the measure here (torch's update is not float32): muon_bf16.py
+ * measures torch 2.13's bfloat16 trajectory against the exact float64 iteration at 1.9e-4 after step 1 on the
+ * MLP, 5.8e-2 at step 100; and its bit-exact bfloat16 replay from torch 1.13's gradients leaves torch 2.13's
+ * after step 5 (MLP: 2.7e-4 at step 10) and step 10 (softmax regression: 1.8e-3 at step 25). Horizons below are
+ * where ours first leaves the README bound; a wrong rule still fails at step 1.
  */
 const horizons: Record<string, { step: number; reason: string; final?: boolean }> = {
   "lbfgs--quadratic--lr=0.5-max_iter=5-history_size=5": {
