@@ -69,7 +69,7 @@ export function preset(key: string): Preset | undefined {
   return presets.find((p) => p.key === key);
 }
 
-// #region special presets — Muon and L-BFGS, kept apart from `presets` (the race and the pickers run those on vectors)
+// #region special-presets — Muon and L-BFGS, kept apart from `presets` (the race and the pickers run those on vectors)
 /** A preset for an optimizer that is not a per-element rule: "matrix" (Muon) or "closure" (L-BFGS). */
 export interface SpecialPreset {
   key: string;
@@ -99,4 +99,4 @@ export const specialPresets: readonly SpecialPreset[] = [
     seeds: "no notebook class. torch.optim.LBFGS with the strong-Wolfe line search (torch's default is no line search: a fixed step lr).",
   },
 ];
-// #endregion special presets
+// #endregion special-presets
