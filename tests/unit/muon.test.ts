@@ -99,8 +99,10 @@ describe("bfloat16 rounding", () => {
   test("matches the bit rounding, ties to even included, on both engines", () => {
     // 1 + 2⁻⁸ is halfway between 1 and 1 + 2⁻⁷: even is 1. 1 + 3·2⁻⁸ is halfway between 1 + 2⁻⁷ and 1 + 2⁻⁶: even is 1 + 2⁻⁶.
     const special = [1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), 0.6, 0.8, 0, 3.4445, 1e-7, 65504, -2.7435];
-    const random = Array.from(normals(2000, rng(7)), (z, i) => z * 10 ** ((i % 9) - 4));
-    const xs = Float32Array.from([...special, ...random]);
+    // 200,000 values over 9 decades; every third one made an exact tie (low 16 bits 0x8000), others next to one
+    const u = new Uint32Array(Float32Array.from(normals(200_000, rng(7)), (z, i) => z * 10 ** ((i % 9) - 4)).buffer);
+    u.forEach((b, i) => (u[i] = i % 3 === 0 ? ((b & 0xffff0000) | 0x8000) >>> 0 : i % 3 === 1 ? ((b & 0xffff0000) | (i % 2 ? 0x7fff : 0x8001)) >>> 0 : b));
+    const xs = Float32Array.from([...special, ...new Float32Array(u.buffer)]);
     const want = Array.from(xs, bf16Bits);
     assert.equal(want[0], 1);
     assert.equal(want[1], 1 + 2 ** -6);
