@@ -476,7 +476,8 @@ export const lbfgs = Object.freeze({
  * Lets L-BFGS train tf.Variables: `x` holds their values end to end (torch's flattening order); `closure`
  * writes x into the variables, evaluates `loss` and returns the loss and the flat gradient; `write()` copies x
  * into the variables after a step (the last move of a step is not evaluated). Nothing is left allocated but the
- * variables' new values.
+ * variables' new values. It reads values with `dataSync`, which works on cpu, wasm and WebGL but not on WebGPU in
+ * headless Chromium (notes/platform.md); an asynchronous closure would be needed there.
  */
 export function variablesObjective(vars: tf.Variable[], loss: (...params: tf.Tensor[]) => tf.Scalar): { x: Float32Array; closure: LBFGSClosure; write(): void } {
   const sizes = vars.map((v) => v.size);
