@@ -11,7 +11,17 @@ export const TORCH_OPTIMIZERS: Record<string, string> = {
   rmsprop: "RMSprop",
   adam: "Adam",
   adamw: "AdamW",
+  muon: "Muon",
+  lbfgs: "LBFGS",
 };
+
+/** The first line of a program that needs a torch newer than 1.13, per optimizer. */
+const NEEDS: Record<string, string> = { muon: "# Needs torch >= 2.9 (torch.optim.Muon)" };
+
+/** Our options as torch's keyword arguments: L-BFGS's line_search_fn "none" is torch's default None. */
+function torchOptions(name: string, options: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(options).filter(([k, v]) => !(name === "lbfgs" && k === "line_search_fn" && v === "none"));
+}
 
 export type ModelSpec =
   | { kind: "mlp"; sizes: number[]; init: "kaiming-normal" | "torch-default" }
@@ -87,7 +97,7 @@ export function pyLiteral(v: unknown): string {
 function optimizerLine(name: string, options: Record<string, unknown>, params: string): string {
   const cls = TORCH_OPTIMIZERS[name];
   if (!cls) throw new Error(`No torch.optim class for optimizer "${name}"`);
-  const args = Object.entries(options).map(([k, v]) => `${k}=${pyLiteral(v)}`);
+  const args = torchOptions(name, options).map(([k, v]) => `${k}=${pyLiteral(v)}`);
   return `optimizer = torch.optim.${cls}(${[params, ...args].join(", ")})`;
 }
 
@@ -184,7 +194,8 @@ function optimizerTable(list: PyTorchOptimizer[]): string[] {
     ...list.map((o, i) => {
       const cls = TORCH_OPTIMIZERS[o.name];
       if (!cls) throw new Error(`No torch.optim class for optimizer "${o.name}"`);
-      const options = Object.entries(o.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
+      if (o.name === "muon" || o.name === "lbfgs") throw new Error(`${cls} is not written into race programs (matrices only / a closure per step); export it on its own`);
+      const options = torchOptions(o.name, o.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
       return `    (${JSON.stringify(o.label ?? `${o.name} ${i + 1}`)}, torch.optim.${cls}, {${options.join(", ")}}),`;
     }),
     "]",
@@ -229,6 +240,12 @@ function newtonLines(n: NewtonSpec): string[] {
 }
 
 export function pytorchCode(c: PyTorchConfig): string {
+  const code = programCode(c);
+  const needs = c.newton ? undefined : optimizerList(c).map((o) => NEEDS[o.name]).find((n) => n);
+  return needs ? `${needs}\n${code}` : code;
+}
+
+function programCode(c: PyTorchConfig): string {
   if (c.newton) return ["import torch", "", `torch.manual_seed(${c.seed})`, ...newtonLines(c.newton)].join("\n") + "\n";
   const list = optimizerList(c);
   const race = c.optimizers !== undefined;
@@ -238,16 +255,26 @@ export function pytorchCode(c: PyTorchConfig): string {
     const o = c.objective;
     const start = `x = torch.tensor(${pyLiteral(o.start).replace(/^\(/, "[").replace(/,?\)$/, "]")}, requires_grad=True)`;
     if (!race) {
-      lines.push(
-        start,
-        optimizerLine(list[0].name, list[0].options, "[x]"),
-        `for step in range(${o.steps}):`,
-        "    optimizer.zero_grad()",
-        `    loss = ${o.expr}`,
-        "    loss.backward()",
-        "    optimizer.step()",
-        "print(x.tolist(), loss.item())",
-      );
+      if (list[0].name === "muon") throw new Error("Muon takes weight matrices only: no program for a vector objective");
+      lines.push(start, optimizerLine(list[0].name, list[0].options, "[x]"));
+      if (list[0].name === "lbfgs") {
+        lines.push(
+          "",
+          "",
+          "def closure():",
+          "    optimizer.zero_grad()",
+          `    loss = ${o.expr}`,
+          "    loss.backward()",
+          "    return loss",
+          "",
+          "",
+          `for step in range(${o.steps}):`,
+          "    loss = optimizer.step(closure)  # the loss before the step; L-BFGS calls closure up to max_eval times",
+        );
+      } else {
+        lines.push(`for step in range(${o.steps}):`, "    optimizer.zero_grad()", `    loss = ${o.expr}`, "    loss.backward()", "    optimizer.step()");
+      }
+      lines.push("print(x.tolist(), loss.item())");
       return lines.join("\n") + "\n";
     }
     lines.push(
@@ -272,14 +299,21 @@ export function pytorchCode(c: PyTorchConfig): string {
   }
   if (!c.model || !c.data || !c.loss) throw new Error("pytorchCode needs either an objective or a model, data and loss");
   const d = c.data;
+  const closureStep = list.length === 1 && list[0].name === "lbfgs";
   const train = [
     `loader = torch.utils.data.DataLoader(data, batch_size=${d.batchSize}, shuffle=${pyLiteral(d.shuffle ?? true)})`,
     `for epoch in range(${d.epochs}):`,
     "    for x, y in loader:",
-    "        optimizer.zero_grad()",
-    "        loss = loss_fn(model(x), y)",
-    "        loss.backward()",
-    "        optimizer.step()",
+    ...(closureStep
+      ? [
+          "        def closure():",
+          "            optimizer.zero_grad()",
+          "            loss = loss_fn(model(x), y)",
+          "            loss.backward()",
+          "            return loss",
+          "        loss = optimizer.step(closure)",
+        ]
+      : ["        optimizer.zero_grad()", "        loss = loss_fn(model(x), y)", "        loss.backward()", "        optimizer.step()"]),
     ...(d.test
       ? [
           "    with torch.no_grad():",
@@ -289,9 +323,11 @@ export function pytorchCode(c: PyTorchConfig): string {
       : [`    print(f"${race ? "{label} " : ""}epoch {epoch + 1}: loss {loss.item():.4f}")`]),
   ];
   if (!race) {
+    const muon = list[0].name === "muon";
     lines.push(
       ...modelLines(c.model),
-      optimizerLine(list[0].name, list[0].options, "model.parameters()"),
+      ...(muon ? ["# Muon takes the weight matrices only; the biases keep their initial values here (in practice give them to AdamW)"] : []),
+      optimizerLine(list[0].name, list[0].options, muon ? "[p for p in model.parameters() if p.dim() == 2]" : "model.parameters()"),
       LOSS[c.loss],
       ...dataLines(d),
       ...train,

@@ -10,7 +10,7 @@
  *   than the arithmetic).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Vec } from "./types.js";
+import type { MatVec, Vec } from "./types.js";
 
 /**
  * Scalar tensors for the numbers a step uses (β₁, 1 − β₁, lr, …), each created once per step and shared by
@@ -26,8 +26,8 @@ export class Scalars {
   }
 }
 
-/** A tf.Tensor as a `Vec`. Every op returns a new tensor; call inside `tf.tidy`. */
-export class TensorVec implements Vec<TensorVec> {
+/** A tf.Tensor as a `Vec` (and, for Muon, a `MatVec`). Every op returns a new tensor; call inside `tf.tidy`. */
+export class TensorVec implements Vec<TensorVec>, MatVec<TensorVec> {
   constructor(
     readonly t: tf.Tensor,
     private readonly scalars: Scalars,
@@ -62,6 +62,22 @@ export class TensorVec implements Vec<TensorVec> {
   maximum(b: TensorVec): TensorVec {
     return this.wrap(tf.maximum(this.t, b.t));
   }
+
+  // #region matrix-ops-tensor (Muon)
+  get shape(): readonly number[] {
+    return this.t.shape;
+  }
+  matMul(b: TensorVec, transposeB = false): TensorVec {
+    // Explicit transpose + plain matMul: wasm's transposed matMul is a scalar slow path (notes/platform.md).
+    return this.wrap(tf.matMul(this.t as tf.Tensor2D, (transposeB ? tf.transpose(b.t) : b.t) as tf.Tensor2D));
+  }
+  transpose(): TensorVec {
+    return this.wrap(tf.transpose(this.t));
+  }
+  frobeniusNorm(): TensorVec {
+    return this.wrap(tf.reshape(tf.sqrt(tf.sum(tf.square(this.t))), [1, 1]));
+  }
+  // #endregion matrix-ops-tensor
 }
 
 /**
@@ -322,3 +338,94 @@ export function compileTrace(trace: Trace, outputs: readonly number[]): FusedKer
   ].join("\n");
   return new Function("inputs", "outputs", "c", "n", body) as FusedKernel;
 }
+
+// #region matrix-ops-float (Muon)
+/**
+ * A row-major float32 matrix as a `MatVec`, for the Float32 engine: element-wise ops are FloatVec's (same
+ * float32 rounding), a 1 × 1 operand broadcasts, and matMul is a small dense triple loop whose sums are formed
+ * in float64 and rounded once — torch's CPU kernels accumulate in float32, so the two can differ in the last bit
+ * of an entry, which matters only on a bfloat16 rounding boundary (measured: Muon's θ after step 1 within 1.5e-8
+ * of torch 2.13's on both fixtures, the float32 last bits of torch's fused add; every bfloat16 entry of O agreed).
+ */
+export class FloatMat implements MatVec<FloatMat> {
+  constructor(
+    readonly v: FloatVec,
+    readonly rows: number,
+    readonly cols: number,
+  ) {
+    if (v.length !== rows * cols) throw new Error(`FloatMat: ${v.length} values for ${rows} × ${cols}`);
+  }
+  static of(data: Float32Array, rows: number, cols: number): FloatMat {
+    return new FloatMat(new FloatVec(data), rows, cols);
+  }
+  get data(): Float32Array {
+    return this.v.data;
+  }
+  get shape(): readonly number[] {
+    return [this.rows, this.cols];
+  }
+  private like(v: FloatVec): FloatMat {
+    return new FloatMat(v, this.rows, this.cols);
+  }
+  /** The operand for an element-wise op: a number, a 1 × 1 matrix (as its number) or a same-shaped matrix. */
+  private arg(b: FloatMat | number): FloatVec | number {
+    if (typeof b === "number") return b;
+    if (b.rows === 1 && b.cols === 1 && this.v.length !== 1) return b.v.data[0];
+    if (b.rows !== this.rows || b.cols !== this.cols) throw new Error(`FloatMat: ${this.rows} × ${this.cols} vs ${b.rows} × ${b.cols}`);
+    return b.v;
+  }
+  add(b: FloatMat | number): FloatMat {
+    return this.like(this.v.add(this.arg(b)));
+  }
+  sub(b: FloatMat | number): FloatMat {
+    return this.like(this.v.sub(this.arg(b)));
+  }
+  mul(b: FloatMat | number): FloatMat {
+    return this.like(this.v.mul(this.arg(b)));
+  }
+  div(b: FloatMat | number): FloatMat {
+    return this.like(this.v.div(this.arg(b)));
+  }
+  neg(): FloatMat {
+    return this.like(this.v.neg());
+  }
+  sqrt(): FloatMat {
+    return this.like(this.v.sqrt());
+  }
+  square(): FloatMat {
+    return this.like(this.v.square());
+  }
+  maximum(b: FloatMat): FloatMat {
+    const c = this.arg(b);
+    return this.like(this.v.maximum(typeof c === "number" ? FloatVec.fill(this.v.length, c) : c));
+  }
+  matMul(b: FloatMat, transposeB = false): FloatMat {
+    const [n, k] = [this.rows, this.cols];
+    const m = transposeB ? b.rows : b.cols;
+    if ((transposeB ? b.cols : b.rows) !== k) throw new Error(`matMul: ${n} × ${k} times ${transposeB ? `(${b.rows} × ${b.cols})ᵀ` : `${b.rows} × ${b.cols}`}`);
+    const A = this.v.data;
+    const B = b.v.data;
+    const out = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let l = 0; l < k; l++) s += A[i * k + l] * (transposeB ? B[j * k + l] : B[l * m + j]);
+        out[i * m + j] = s;
+      }
+    }
+    return new FloatMat(new FloatVec(out), n, m);
+  }
+  transpose(): FloatMat {
+    const [n, m] = [this.rows, this.cols];
+    const A = this.v.data;
+    const out = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[j * n + i] = A[i * m + j];
+    return new FloatMat(new FloatVec(out), m, n);
+  }
+  frobeniusNorm(): FloatMat {
+    let s = 0;
+    for (const x of this.v.data) s += x * x;
+    return new FloatMat(new FloatVec(Float32Array.of(Math.sqrt(Math.fround(s)))), 1, 1);
+  }
+}
+// #endregion matrix-ops-float

@@ -6,6 +6,8 @@ import { adadelta } from "./adadelta.js";
 import { adagrad } from "./adagrad.js";
 import { adam } from "./adam.js";
 import { adamw } from "./adamw.js";
+import { lbfgs } from "./lbfgs.js";
+import { muon } from "./muon.js";
 import { rmsprop } from "./rmsprop.js";
 import { sgd } from "./sgd.js";
 import type { OptimizerChoice } from "./choice.js";
@@ -61,3 +63,35 @@ export const presets: readonly Preset[] = [
 export function preset(key: string): Preset | undefined {
   return presets.find((p) => p.key === key);
 }
+
+// #region special-presets — Muon and L-BFGS, kept apart from `presets` (the race and the pickers run those on vectors)
+/** A preset for an optimizer that is not a per-element rule: "matrix" (Muon) or "closure" (L-BFGS). */
+export interface SpecialPreset {
+  key: string;
+  label: string;
+  kind: "matrix" | "closure";
+  def: typeof muon | typeof lbfgs;
+  options: Record<string, unknown>;
+  /** Where a course notebook has it, or what to know before using it. */
+  seeds: string;
+}
+
+export const specialPresets: readonly SpecialPreset[] = [
+  {
+    key: "muon",
+    label: "Muon",
+    kind: "matrix",
+    def: muon,
+    options: { lr: 0.02 },
+    seeds: "no notebook class. torch.optim.Muon (torch ≥ 2.9) at lr 0.02, the fixtures' setting; weight matrices only — biases go to another optimizer.",
+  },
+  {
+    key: "lbfgs",
+    label: "L-BFGS",
+    kind: "closure",
+    def: lbfgs,
+    options: { lr: 1, max_iter: 20, history_size: 100, line_search_fn: "strong_wolfe" },
+    seeds: "no notebook class. torch.optim.LBFGS with the strong-Wolfe line search (torch's default is no line search: a fixed step lr).",
+  },
+];
+// #endregion special-presets

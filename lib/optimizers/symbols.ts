@@ -26,6 +26,16 @@ export const symbols: Readonly<Record<string, SymbolInfo>> = Object.freeze({
   vmax: { code: "vmax", meaning: "the running maximum of v (torch: max_exp_avg_sq)" },
   mhat: { code: "m̂", meaning: "the bias-corrected first moment" },
   vhat: { code: "v̂", meaning: "the bias-corrected second moment" },
+  // Muon
+  B: { code: "B", meaning: "Muon's momentum buffer, an average of gradients (torch: momentum_buffer)" },
+  U: { code: "U", meaning: "the update matrix Muon orthogonalises (Nesterov: g + μ(B − g))" },
+  X: { code: "X", meaning: "the Newton–Schulz iterate, in bfloat16" },
+  O: { code: "O", meaning: "the orthogonalised update: U with its singular values pushed towards 1" },
+  // L-BFGS
+  s: { code: "s", meaning: "the last step θ_{k+1} − θ_k (torch: old_stps)" },
+  y: { code: "y", meaning: "the change of gradient over that step (torch: old_dirs)" },
+  rho: { code: "ρ", meaning: "1 / yᵀs (torch: ro)" },
+  d: { code: "d", meaning: "the search direction −H g (torch: d)" },
 });
 
 /** KaTeX macro that turns `\sym{key}{tex}` into an element carrying data-sym="key". */

@@ -70,3 +70,20 @@ export interface OptimizerDef<O extends object, K extends string, Opt extends st
 /** Any optimizer definition, for code that runs whichever one it is given (the engines, the registry). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyOptimizerDef = OptimizerDef<any, string, string>;
+
+// #region matrix-ops (Muon) — a separate block from the element-wise ops above, so merges stay textual
+/**
+ * A parameter seen as a whole matrix, for rules that are not element-wise (Muon's Newton–Schulz iteration).
+ * Both engines implement it beside `Vec`: `TensorVec` with tfjs's matMul/transpose/norm, `FloatMat` (engines.ts)
+ * with small dense loops. Results are float32 like every `Vec` op.
+ */
+export interface MatVec<T> extends Vec<T> {
+  /** The parameter's shape; a matrix rule checks `shape.length === 2` itself, in torch's words. */
+  readonly shape: readonly number[];
+  /** this · b, or this · bᵀ with `transposeB`; each entry accumulated from float32 inputs and rounded once. */
+  matMul(b: T, transposeB?: boolean): T;
+  transpose(): T;
+  /** ‖this‖_F as a 1 × 1 value; `div` and `maximum` broadcast a 1 × 1 operand over a matrix. */
+  frobeniusNorm(): T;
+}
+// #endregion matrix-ops
