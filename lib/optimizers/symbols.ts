@@ -26,6 +26,24 @@ export const symbols: Readonly<Record<string, SymbolInfo>> = Object.freeze({
   vmax: { code: "vmax", meaning: "the running maximum of v (torch: max_exp_avg_sq)" },
   mhat: { code: "m̂", meaning: "the bias-corrected first moment" },
   vhat: { code: "v̂", meaning: "the bias-corrected second moment" },
+  // issue 15: NAdam, RAdam, Adamax, Rprop, ASGD, Adafactor
+  mu: { code: "μ", meaning: "NAdam's momentum weight at step t" },
+  muprod: { code: "μΠ", meaning: "the product of NAdam's momentum weights so far (torch: mu_product)" },
+  rho: { code: "ρ", meaning: "RAdam's length of the approximated moving average" },
+  rect: { code: "r", meaning: "RAdam's variance rectification" },
+  u: { code: "u", meaning: "the exponentially weighted infinity norm (torch: exp_inf)" },
+  etaR: { code: "η", meaning: "Rprop's step-size factor: η₊, η₋ or 1" },
+  stepsize: { code: "Δ", meaning: "Rprop's per-weight step size (torch: step_size)" },
+  gprev: { code: "gPrev", meaning: "the previous step's gradient (torch: prev)" },
+  muavg: { code: "μ", meaning: "ASGD's averaging weight (torch: mu)" },
+  ax: { code: "ax", meaning: "the average of the iterates (torch: ax)" },
+  R: { code: "R", meaning: "Adafactor's row mean of G² (torch: row_var)" },
+  C: { code: "C", meaning: "Adafactor's column mean of G² (torch: col_var)" },
+  V: { code: "V", meaning: "Adafactor's second moment of a vector (torch: variance)" },
+  Vhat: { code: "V̂", meaning: "Adafactor's second-moment estimate" },
+  U: { code: "U", meaning: "Adafactor's unscaled update G/√V̂" },
+  relstep: { code: "ρ", meaning: "Adafactor's relative step size" },
+  scale: { code: "α", meaning: "Adafactor's step size: the relative step times the RMS of θ" },
 });
 
 /** KaTeX macro that turns `\sym{key}{tex}` into an element carrying data-sym="key". */
