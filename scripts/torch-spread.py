@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""How far torch's own float32 trajectory is from its float64 one, per parity fixture.
+
+For each fixture given (a path to a shared/fixtures/torch-optim*/ JSON), replays its problem and optimizer in
+the local torch (Debian's python3-torch, 1.13) twice, in float32 and in float64, from the fixture's start, with
+the fixtures' semantics (step t: zero grads, loss = f(params, t), backward, optimizer.step()), and prints per
+recorded step the largest |θ32 − θ64| / max(1, max|θ64|) over the parameter tensors, and the same for the
+float32 replay against the fixture itself (0 when torch 1.13 reproduces a torch 1.13 fixture bit for bit).
+
+Usage:  /usr/bin/python3 scripts/torch-spread.py ../shared/fixtures/torch-optim/adagrad--softmax-regression--lr=0.1.json ...
+Prints one JSON line per fixture: {"name", "steps": [...], "spread": [...], "vsFixture": [...]}.
+Optimizers or options torch 1.13 lacks (Adafactor, decoupled_weight_decay) are reported as not measurable.
+"""
+import json
+import sys
+
+import torch
+
+CLASSES = {
+    "sgd": "SGD", "adagrad": "Adagrad", "adadelta": "Adadelta", "rmsprop": "RMSprop", "adam": "Adam",
+    "adamw": "AdamW", "nadam": "NAdam", "radam": "RAdam", "adamax": "Adamax", "rprop": "Rprop", "asgd": "ASGD",
+}
+
+
+def loss_fn(problem, dtype):
+    kind = problem["kind"]
+    if kind == "quadratic":
+        A = torch.tensor(problem["A"], dtype=dtype)
+        b = torch.tensor(problem["b"], dtype=dtype)
+        return lambda t, x: 0.5 * x @ (A @ x) + b @ x
+    if kind == "rosenbrock":
+        return lambda t, x: (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+    if kind == "softmax-regression":
+        X = torch.tensor(problem["X"], dtype=dtype)
+        y = torch.tensor(problem["y"])
+        size = problem["batchSize"]
+        batches = X.shape[0] // size
+
+        def f(t, weight, bias):
+            b = (t - 1) % batches
+            logits = X[b * size:(b + 1) * size] @ weight.T + bias
+            return torch.nn.functional.cross_entropy(logits, y[b * size:(b + 1) * size])
+        return f
+    if kind == "mlp-mse":
+        X = torch.tensor(problem["X"], dtype=dtype)
+        Y = torch.tensor(problem["Y"], dtype=dtype)
+        return lambda t, w1, b1, w2, b2: (((X @ w1.T + b1).relu() @ w2.T + b2 - Y) ** 2).sum()
+    raise ValueError(kind)
+
+
+def run(fixture, dtype):
+    names = list(fixture["init"])
+    params = [torch.tensor(fixture["init"][n]["data"], dtype=dtype).reshape(fixture["init"][n]["shape"]).requires_grad_() for n in names]
+    opts = dict(fixture["optimizer"]["options"])
+    if "betas" in opts:
+        opts["betas"] = tuple(opts["betas"])
+    cls = getattr(torch.optim, CLASSES[fixture["optimizer"]["name"]])
+    opt = cls(params, **opts)
+    f = loss_fn(fixture["problem"], dtype)
+    recorded = {r["step"] for r in fixture["trajectory"]}
+    out = {}
+    for t in range(1, fixture["steps"] + 1):
+        opt.zero_grad()
+        f(t, *params).backward()
+        opt.step()
+        if t in recorded:
+            out[t] = {n: p.detach().clone() for n, p in zip(names, params)}
+    return out
+
+
+def rel(a, b):
+    d = (a.double() - b.double()).abs().max().item()
+    return d / max(1.0, b.double().abs().max().item())
+
+
+def main(paths):
+    torch.set_num_threads(1)
+    for path in paths:
+        fixture = json.load(open(path))
+        name = fixture["optimizer"]["name"]
+        if name not in CLASSES or fixture["optimizer"]["options"].get("decoupled_weight_decay"):
+            print(json.dumps({"name": fixture["name"], "error": f"torch {torch.__version__} cannot run {name} {fixture['optimizer']['options']}"}))
+            continue
+        r32, r64 = run(fixture, torch.float32), run(fixture, torch.float64)
+        steps = sorted(r32)
+        ref = {r["step"]: r["params"] for r in fixture["trajectory"]}
+        spread = [max(rel(r32[s][n], r64[s][n]) for n in r32[s]) for s in steps]
+        vs = [max(rel(r32[s][n], torch.tensor(ref[s][n]["data"]).reshape(ref[s][n]["shape"])) for n in r32[s]) for s in steps]
+        print(json.dumps({"name": fixture["name"], "torch": torch.__version__, "steps": steps, "spread": spread, "vsFixture": vs}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,66 @@
+/**
+ * The parity cases that are not held to the fixtures README's bound (1e-5 · max(1, max|ref|)) over all 100
+ * steps, one entry per case, each with its reason, the spread torch itself shows on that case between its
+ * float32 and float64 runs (measured by scripts/torch-spread.py, command beside the numbers) and the step after
+ * which the case is no longer compared. Every case not listed here is compared at every step with the README's
+ * bound. A case listed here is compared up to `until` (losses too), with `bound` in place of 1e-5 if it has one.
+ *
+ * The measure of "torch's own spread" is what a float32 implementation cannot be asked to beat: where torch's
+ * float32 trajectory is 2e-5 from the exact (float64) one, a second float32 implementation that rounds a few
+ * operations differently lands anywhere in that range.
+ */
+export interface WidenedCase {
+  /** The fixture's `name`. */
+  name: string;
+  /** Why the trajectory cannot be followed to the last digit past `until`. */
+  reason: string;
+  /**
+   * torch's own float32 trajectory against its float64 one, from the same start: the largest
+   * |θ₃₂ − θ₆₄| / max(1, max|θ₆₄|) over the recorded steps up to `until`, and over all 100 steps.
+   */
+  spread: { untilStep: number; allSteps: number };
+  /** How `spread` was measured. */
+  command: string;
+  /** The last step compared; later recorded steps (and losses) are not compared. */
+  until: number;
+  /** The relative bound used up to `until` instead of the README's 1e-5 (none: the README's). */
+  bound?: number;
+}
+
+const command = (folder: string, name: string) => `/usr/bin/python3 scripts/torch-spread.py ../shared/fixtures/${folder}/${name}.json (torch 1.13, 1 thread)`;
+
+export const widened: readonly WidenedCase[] = [
+  {
+    name: "adagrad--softmax-regression--lr=0.1",
+    reason:
+      "Adagrad divides each gradient by the root of its own sum of squares, so a weight whose gradient is a near-cancelling sum over the batch " +
+      "takes a step of about lr·g/|g| = ±0.1 that carries the sum's relative rounding error at full size (mechanism inferred from the spread, " +
+      "not traced weight by weight). torch's float32 run is 1.7e-5 from its float64 run at step 10 and 2.4e-5 at step 100; ours is 1.2e-5 and " +
+      "1.7e-5 from torch's float32 there. Compared at every step with 3e-5, just above torch's own spread.",
+    spread: { untilStep: 2.39e-5, allSteps: 2.39e-5 },
+    command: command("torch-optim", "adagrad--softmax-regression--lr=0.1"),
+    until: 100,
+    bound: 3e-5,
+  },
+  {
+    name: "rmsprop--mlp-mse--lr=0.01-alpha=0.9-eps=0.01-momentum=0.5-centered=True",
+    reason:
+      "centered RMSprop divides by √(E[g²] − E[g]²), which cancels on the MLP, and momentum carries every rounding forward: the trajectory is " +
+      "chaotic. torch's own float32 and float64 runs part from step 25 on (1.3e-6 at step 25, 4.8e-6 at 50, 2.4e-2 at 100); ours leaves torch's " +
+      "float32 the same way (7.3e-6 at step 25, 1.2e-5 at 50, 3.6e-2 at 100; loss past 1e-4 at step 31). Compared up to step 25.",
+    spread: { untilStep: 1.33e-6, allSteps: 2.4e-2 },
+    command: command("torch-optim", "rmsprop--mlp-mse--lr=0.01-alpha=0.9-eps=0.01-momentum=0.5-centered=True"),
+    until: 25,
+  },
+  {
+    name: "asgd--mlp-mse--lr=0.01-t0=20",
+    reason:
+      "plain SGD steps (ASGD's θ) on the MLP's summed squared error: torch's own float32 and float64 runs stay within 7e-7 up to step 50 and " +
+      "are 1.5e-5 apart at step 75 (the cause is not traced; a hidden ReLU turning on or off by a rounding difference would do it). Ours is " +
+      "9.5e-7 from torch's float32 at step 50, 1.6e-5 at 75 and 1.4e-5 at 100. Compared at every step with 2e-5, just above torch's own spread.",
+    spread: { untilStep: 1.52e-5, allSteps: 1.52e-5 },
+    command: command("torch-optim-2.13", "asgd--mlp-mse--lr=0.01-t0=20"),
+    until: 100,
+    bound: 2e-5,
+  },
+];
