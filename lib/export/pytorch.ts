@@ -11,7 +11,30 @@ export const TORCH_OPTIMIZERS: Record<string, string> = {
   rmsprop: "RMSprop",
   adam: "Adam",
   adamw: "AdamW",
+  // issue 15: the torch 2.13 optimizers (see torchRequirements for the ones torch 1.13 lacks)
+  nadam: "NAdam",
+  radam: "RAdam",
+  adamax: "Adamax",
+  rprop: "Rprop",
+  asgd: "ASGD",
+  adafactor: "Adafactor",
 };
+
+/**
+ * Comment lines that open a program needing a torch newer than 1.13 (the one the fixtures' notes and the
+ * course notebooks use), one per reason. Versions are where the docs show the class or option: Adafactor
+ * since 2.5; NAdam's and RAdam's decoupled_weight_decay in 2.2's docs; their maximize absent from 2.3's.
+ */
+export function torchRequirements(list: readonly PyTorchOptimizer[]): string[] {
+  const lines = new Set<string>();
+  for (const o of list) {
+    const cls = TORCH_OPTIMIZERS[o.name];
+    if (o.name === "adafactor") lines.add("# Needs torch >= 2.5 (torch.optim.Adafactor)");
+    if ((o.name === "nadam" || o.name === "radam") && "decoupled_weight_decay" in o.options) lines.add(`# Needs torch >= 2.2 (${cls}'s decoupled_weight_decay)`);
+    if ((o.name === "nadam" || o.name === "radam") && "maximize" in o.options) lines.add(`# Needs a torch newer than 2.3 (${cls}'s maximize)`);
+  }
+  return [...lines];
+}
 
 export type ModelSpec =
   | { kind: "mlp"; sizes: number[]; init: "kaiming-normal" | "torch-default" }
@@ -74,6 +97,7 @@ export interface NewtonSpec {
 
 /** A Python literal for a JS option value: booleans, numbers, tuples (betas). */
 export function pyLiteral(v: unknown): string {
+  if (v === null) return "None"; // Adafactor's eps = (None, 1e-3)
   if (typeof v === "boolean") return v ? "True" : "False";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`Cannot write ${v} as a Python literal`);
@@ -232,7 +256,7 @@ export function pytorchCode(c: PyTorchConfig): string {
   if (c.newton) return ["import torch", "", `torch.manual_seed(${c.seed})`, ...newtonLines(c.newton)].join("\n") + "\n";
   const list = optimizerList(c);
   const race = c.optimizers !== undefined;
-  const lines = ["import torch", "from torch import nn", ""];
+  const lines = [...torchRequirements(list), "import torch", "from torch import nn", ""];
   if (!race) lines.push(`torch.manual_seed(${c.seed})`);
   if (c.objective) {
     const o = c.objective;

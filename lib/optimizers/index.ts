@@ -46,5 +46,5 @@ import { rprop } from "./rprop.js";
 /** Every optimizer by machine name. */
 export const optimizers = { sgd, adagrad, adadelta, rmsprop, adam, adamw, nadam, radam, adamax, rprop, asgd, adafactor } as const;
 export type OptimizerName = keyof typeof optimizers;
-export { presets, preset, type Preset } from "./presets.js";
+export { presets, preset, torchPresets, type Preset } from "./presets.js";
 export { symbols, texMacros, assigningLines, type SymbolInfo } from "./symbols.js";
