@@ -63,7 +63,7 @@ export class TensorVec implements Vec<TensorVec> {
     return this.wrap(tf.maximum(this.t, b.t));
   }
 
-  // #region issue-15 ops
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
   get shape(): readonly number[] {
     return this.t.shape;
   }
@@ -83,7 +83,7 @@ export class TensorVec implements Vec<TensorVec> {
   mean(axis?: number): TensorVec {
     return this.wrap(axis === undefined ? tf.mean(this.t) : tf.mean(this.t, axis, true));
   }
-  // #endregion issue-15 ops
+  // ---- issue-15 ops: end ----
 }
 
 /**
@@ -240,7 +240,7 @@ export class FloatVec implements Vec<FloatVec> {
     return new FloatVec(out, this.arena, this.shape);
   }
 
-  // #region issue-15 ops
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
   private unary(f: (x: number) => number): FloatVec {
     const a = this.data;
     const out = this.alloc(a.length);
@@ -341,10 +341,10 @@ export class FloatVec implements Vec<FloatVec> {
     }
     return new FloatVec(out, this.arena, this.shape.map((n, i) => (i === d ? 1 : n)));
   }
-  // #endregion issue-15 ops
+  // ---- issue-15 ops: end ----
 }
 
-// #region issue-15 ops: shapes for FloatVec's broadcasting
+// ---- issue-15 ops (NAdam … Adafactor): shapes for FloatVec's broadcasting: begin ----
 function size(shape: readonly number[]): number {
   let n = 1;
   for (const k of shape) n *= k;
@@ -375,7 +375,7 @@ function strides(shape: readonly number[], target: readonly number[]): number[] 
   }
   return out;
 }
-// #endregion issue-15 ops
+// ---- issue-15 ops: end ----
 
 /**
  * A recording `Vec`: running a rule on TraceVecs writes down its ops instead of computing them, so the float
@@ -418,7 +418,7 @@ export class Trace {
 }
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, NEG = 4, SQRT = 5, SQUARE = 6, MAX = 7;
-// #region issue-15 ops: op codes
+// ---- issue-15 ops (NAdam … Adafactor): op codes: begin ----
 const ABS = 100, SIGN = 101, AT_LEAST = 102, AT_MOST = 103;
 
 /**
@@ -430,7 +430,7 @@ export class NotFusable extends Error {
     super(`TraceVec: ${op} is not element-wise`);
   }
 }
-// #endregion issue-15 ops
+// ---- issue-15 ops: end ----
 
 export class TraceVec implements Vec<TraceVec> {
   constructor(
@@ -462,7 +462,7 @@ export class TraceVec implements Vec<TraceVec> {
     return this.trace.emit(MAX, this, b);
   }
 
-  // #region issue-15 ops
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
   get shape(): readonly number[] {
     throw new NotFusable("shape");
   }
@@ -482,7 +482,7 @@ export class TraceVec implements Vec<TraceVec> {
   mean(): TraceVec {
     throw new NotFusable("mean");
   }
-  // #endregion issue-15 ops
+  // ---- issue-15 ops: end ----
 }
 
 /** A fused loop: reads inputs[k][i], writes outputs[j][i] after every read of element i, for i < n. */
@@ -502,13 +502,13 @@ function opSource(ops: number[], k: number): string {
     case SQRT: return `Math.fround(Math.sqrt(${x}))`;
     case SQUARE: return `Math.fround(${x} * ${x})`;
     case MAX: return `Math.max(${x}, ${y})`;
-    // #region issue-15 ops: sources
+    // ---- issue-15 ops (NAdam … Adafactor): sources: begin ----
     case ABS: return `Math.abs(${x})`;
     case SIGN: return `(${x} > 0 ? 1 : ${x} < 0 ? -1 : 0)`;
     // NaN fails both comparisons and stays NaN, as in FloatVec.clamp
     case AT_LEAST: return `(${x} < ${y} ? ${y} : ${x})`;
     case AT_MOST: return `(${x} > ${y} ? ${y} : ${x})`;
-    // #endregion issue-15 ops: sources
+    // ---- issue-15 ops: sources: end ----
     default: throw new Error(`Trace: unknown op ${op}`);
   }
 }

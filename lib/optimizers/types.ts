@@ -24,7 +24,7 @@ export interface Vec<T> {
   square(): T;
   maximum(b: T): T;
 
-  // #region issue-15 ops (NAdam, RAdam, Adamax, Rprop, ASGD, Adafactor)
+  // ---- issue-15 ops (NAdam, RAdam, Adamax, Rprop, ASGD, Adafactor): begin ----
   // Binary ops above broadcast as numpy and torch do ([r, 1] with [1, c] gives [r, c]; a [] scalar goes with
   // anything). Only Adafactor's factored moments need that; every other rule combines same-shaped values.
   /** The shape of the value ([] for a scalar). */
@@ -38,7 +38,7 @@ export interface Vec<T> {
   bySign(positive: T | number, zero: T | number, negative: T | number): T;
   /** The mean over `axis` (negative counts from the end), kept as a size-1 axis; with no axis, of every element, as a scalar. */
   mean(axis?: number): T;
-  // #endregion issue-15 ops
+  // ---- issue-15 ops: end ----
 }
 
 /** A hyperparameter's range and scale, for building inputs on pages. */
