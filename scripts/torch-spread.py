@@ -7,8 +7,10 @@ the fixtures' semantics (step t: zero grads, loss = f(params, t), backward, opti
 recorded step the largest |θ32 − θ64| / max(1, max|θ64|) over the parameter tensors, and the same for the
 float32 replay against the fixture itself (0 when torch 1.13 reproduces a torch 1.13 fixture bit for bit).
 
-Usage:  /usr/bin/python3 scripts/torch-spread.py ../shared/fixtures/torch-optim/adagrad--softmax-regression--lr=0.1.json ...
-Prints one JSON line per fixture: {"name", "steps": [...], "spread": [...], "vsFixture": [...]}.
+Usage:  /usr/bin/python3 scripts/torch-spread.py [--every-step] ../shared/fixtures/torch-optim/adagrad--softmax-regression--lr=0.1.json ...
+Prints one JSON line per fixture: {"name", "steps": [...], "spread": [...], "vsFixture": [...]}. With --every-step,
+also "everyStep": the spread after each of the 100 steps, and for mlp-mse "reluFlips": how many hidden
+pre-activations (over all samples and steps) are positive in one run and not in the other.
 Optimizers or options torch 1.13 lacks (Adafactor, decoupled_weight_decay) are reported as not measurable.
 """
 import json
@@ -48,7 +50,7 @@ def loss_fn(problem, dtype):
     raise ValueError(kind)
 
 
-def run(fixture, dtype):
+def run(fixture, dtype, every=False):
     names = list(fixture["init"])
     params = [torch.tensor(fixture["init"][n]["data"], dtype=dtype).reshape(fixture["init"][n]["shape"]).requires_grad_() for n in names]
     opts = dict(fixture["optimizer"]["options"])
@@ -59,13 +61,17 @@ def run(fixture, dtype):
     f = loss_fn(fixture["problem"], dtype)
     recorded = {r["step"] for r in fixture["trajectory"]}
     out = {}
+    pre = []
     for t in range(1, fixture["steps"] + 1):
         opt.zero_grad()
+        if fixture["problem"]["kind"] == "mlp-mse":
+            with torch.no_grad():
+                pre.append(torch.tensor(fixture["problem"]["X"], dtype=dtype) @ params[0].T + params[1] > 0)
         f(t, *params).backward()
         opt.step()
-        if t in recorded:
+        if every or t in recorded:
             out[t] = {n: p.detach().clone() for n, p in zip(names, params)}
-    return out
+    return out, pre
 
 
 def rel(a, b):
@@ -74,6 +80,8 @@ def rel(a, b):
 
 
 def main(paths):
+    every = "--every-step" in paths
+    paths = [p for p in paths if p != "--every-step"]
     torch.set_num_threads(1)
     for path in paths:
         fixture = json.load(open(path))
@@ -81,12 +89,17 @@ def main(paths):
         if name not in CLASSES or fixture["optimizer"]["options"].get("decoupled_weight_decay"):
             print(json.dumps({"name": fixture["name"], "error": f"torch {torch.__version__} cannot run {name} {fixture['optimizer']['options']}"}))
             continue
-        r32, r64 = run(fixture, torch.float32), run(fixture, torch.float64)
-        steps = sorted(r32)
+        (r32, pre32), (r64, pre64) = run(fixture, torch.float32, every), run(fixture, torch.float64, every)
         ref = {r["step"]: r["params"] for r in fixture["trajectory"]}
+        steps = sorted(ref)
         spread = [max(rel(r32[s][n], r64[s][n]) for n in r32[s]) for s in steps]
         vs = [max(rel(r32[s][n], torch.tensor(ref[s][n]["data"]).reshape(ref[s][n]["shape"])) for n in r32[s]) for s in steps]
-        print(json.dumps({"name": fixture["name"], "torch": torch.__version__, "steps": steps, "spread": spread, "vsFixture": vs}))
+        line = {"name": fixture["name"], "torch": torch.__version__, "steps": steps, "spread": spread, "vsFixture": vs}
+        if every:
+            line["everyStep"] = [max(rel(r32[s][n], r64[s][n]) for n in r32[s]) for s in sorted(r32)]
+            if pre32:
+                line["reluFlips"] = sum(int((a != b).sum()) for a, b in zip(pre32, pre64))
+        print(json.dumps(line))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ export interface WidenedCase {
   reason: string;
   /**
    * torch's own float32 trajectory against its float64 one, from the same start: the largest
-   * |θ₃₂ − θ₆₄| / max(1, max|θ₆₄|) over the recorded steps up to `until`, and over all 100 steps.
+   * |θ₃₂ − θ₆₄| / max(1, max|θ₆₄|) over the recorded steps this suite compares (those up to `until`), and
+   * over every one of the 100 steps.
    */
-  spread: { untilStep: number; allSteps: number };
+  spread: { compared: number; everyStep: number };
   /** How `spread` was measured. */
   command: string;
   /** The last step compared; later recorded steps (and losses) are not compared. */
@@ -27,7 +28,7 @@ export interface WidenedCase {
   bound?: number;
 }
 
-const command = (folder: string, name: string) => `/usr/bin/python3 scripts/torch-spread.py ../shared/fixtures/${folder}/${name}.json (torch 1.13, 1 thread)`;
+const command = (folder: string, name: string) => `/usr/bin/python3 scripts/torch-spread.py --every-step ../shared/fixtures/${folder}/${name}.json (torch 1.13, 1 thread)`;
 
 export const widened: readonly WidenedCase[] = [
   {
@@ -35,9 +36,10 @@ export const widened: readonly WidenedCase[] = [
     reason:
       "Adagrad divides each gradient by the root of its own sum of squares, so a weight whose gradient is a near-cancelling sum over the batch " +
       "takes a step of about lr·g/|g| = ±0.1 that carries the sum's relative rounding error at full size (mechanism inferred from the spread, " +
-      "not traced weight by weight). torch's float32 run is 1.7e-5 from its float64 run at step 10 and 2.4e-5 at step 100; ours is 1.2e-5 and " +
-      "1.7e-5 from torch's float32 there. Compared at every step with 3e-5, just above torch's own spread.",
-    spread: { untilStep: 2.39e-5, allSteps: 2.39e-5 },
+      "not traced weight by weight). torch's float32 run leaves its float64 run once, between steps 7 (2.2e-6) and 13 (1.8e-5), and stays " +
+      "about that far (2.4e-5 at step 100); ours is 1.2e-5 from torch's float32 at step 10 and 1.7e-5 at step 100. Compared at every step " +
+      "with 3e-5, just above torch's own spread.",
+    spread: { compared: 2.39e-5, everyStep: 2.39e-5 },
     command: command("torch-optim", "adagrad--softmax-regression--lr=0.1"),
     until: 100,
     bound: 3e-5,
@@ -46,21 +48,24 @@ export const widened: readonly WidenedCase[] = [
     name: "rmsprop--mlp-mse--lr=0.01-alpha=0.9-eps=0.01-momentum=0.5-centered=True",
     reason:
       "centered RMSprop divides by √(E[g²] − E[g]²), which cancels on the MLP, and momentum carries every rounding forward: the trajectory is " +
-      "chaotic. torch's own float32 and float64 runs part from step 25 on (1.3e-6 at step 25, 4.8e-6 at 50, 2.4e-2 at 100); ours leaves torch's " +
-      "float32 the same way (7.3e-6 at step 25, 1.2e-5 at 50, 3.6e-2 at 100; loss past 1e-4 at step 31). Compared up to step 25.",
-    spread: { untilStep: 1.33e-6, allSteps: 2.4e-2 },
+      "chaotic: torch's own float32 and float64 runs part from step 25 on (1.3e-6 at step 25, 4.8e-6 at 50, 2.4e-2 at 100; 170 hidden " +
+      "pre-activations fall on different sides of the ReLU between the two). Ours leaves torch's float32 the same way (7.3e-6 at step 25, " +
+      "1.2e-5 at 50, 3.6e-2 at 100; loss past 1e-4 at step 31). Compared up to step 25.",
+    spread: { compared: 1.33e-6, everyStep: 3.45e-2 },
     command: command("torch-optim", "rmsprop--mlp-mse--lr=0.01-alpha=0.9-eps=0.01-momentum=0.5-centered=True"),
     until: 25,
   },
   {
     name: "asgd--mlp-mse--lr=0.01-t0=20",
     reason:
-      "plain SGD steps (ASGD's θ) on the MLP's summed squared error: torch's own float32 and float64 runs stay within 7e-7 up to step 50 and " +
-      "are 1.5e-5 apart at step 75 (the cause is not traced; a hidden ReLU turning on or off by a rounding difference would do it). Ours is " +
-      "9.5e-7 from torch's float32 at step 50, 1.6e-5 at 75 and 1.4e-5 at 100. Compared at every step with 2e-5, just above torch's own spread.",
-    spread: { untilStep: 1.52e-5, allSteps: 1.52e-5 },
+      "ASGD's θ takes SGD steps of lr 0.01 on the MLP's summed squared error, at the edge of stability: the loss bounces (197.7 at step 1, " +
+      "69.5 at 6, 90.5 at 11, 34.8 at 16, 77.8 at 21) and each bounce amplifies rounding. torch's own float32 and float64 runs are 7e-7 apart " +
+      "up to step 50, then jump in two bursts (8.9e-6 at step 58, 3.7e-5 at 77) just as the loss climbs (29.9 at step 55 to 60.1 at 59, " +
+      "32.6 at 73 to 44.9 at 79), with no hidden unit on different sides of the ReLU between them. Ours is " +
+      "9.5e-7 from torch's float32 at step 50, 1.6e-5 at 75 and 1.4e-5 at 100. Compared at every step with 4e-5, just above torch's own spread.",
+    spread: { compared: 1.52e-5, everyStep: 3.74e-5 },
     command: command("torch-optim-2.13", "asgd--mlp-mse--lr=0.01-t0=20"),
     until: 100,
-    bound: 2e-5,
+    bound: 4e-5,
   },
 ];
