@@ -78,17 +78,16 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The slot names `init` creates under these options for a parameter of `shape`. */
-function slotNames(def: Rule, options: object, shape: readonly number[] = [1]): string[] {
-  const n = size(shape);
-  return Object.keys(present(def.init(FloatVec.fill(n, 0, shape), options, (c) => FloatVec.fill(n, c, shape)) as AnySlots<FloatVec | undefined>)).sort();
-}
-
 /** The slot shapes `init` creates for a parameter of `shape` (a slot need not be shaped like θ: Adafactor's row and column moments). */
 function slotShapes(def: Rule, options: object, shape: readonly number[]): Record<string, readonly number[]> {
   const n = size(shape);
   const slots = present(def.init(FloatVec.fill(n, 0, shape), options, (c) => FloatVec.fill(n, c, shape)) as AnySlots<FloatVec | undefined>);
   return Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.shape]));
+}
+
+/** The slot names `init` creates under these options for a parameter of `shape`. */
+function slotNames(def: Rule, options: object, shape: readonly number[] = [1]): string[] {
+  return Object.keys(slotShapes(def, options, shape)).sort();
 }
 
 /** Keep only the slots that exist (a rule may leave optional ones out or undefined). */
@@ -260,7 +259,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
   let shapes: Record<string, readonly number[]>[] = [];
   const paramShape = (i: number, p: Float32Array): readonly number[] => {
     const shape = layout.shapes?.[i] ?? [p.length];
-    if (size(shape) !== p.length) throw new Error(`step: parameter ${i} has ${p.length} values, its shape [${shape}] ${size(shape)}`);
+    if (size(shape) !== p.length) throw new Error(`step: parameter ${i} has ${p.length} values, but its shape [${shape}] holds ${size(shape)}`);
     return shape;
   };
   let unchecked = false;

@@ -300,6 +300,10 @@ describe("state", () => {
       tf.dispose(vars);
     });
   }
+  test("the float engine refuses a shape that does not fit its parameter", () => {
+    const opt = createFloatOptimizer(adafactor, {}, { shapes: [[2, 2]] });
+    assert.throws(() => opt.step([new Float32Array(3)], [new Float32Array(3)]), /parameter 0 has 3 values, but its shape \[2,2\] holds 4/);
+  });
   test("adafactor: a matrix's saved state does not load onto a vector", () => {
     const a = createFloatOptimizer(adafactor, {}, { shapes: [[2, 2]] });
     a.step([new Float32Array(4).fill(1)], [Float32Array.of(1, 2, 3, 4)]);
