@@ -153,7 +153,8 @@ after(() => {
   for (const f of folders) {
     const counts = new Map<string, number>();
     for (const x of f.left) counts.set(owner(x)!, (counts.get(owner(x)!) ?? 0) + 1);
-    const left = [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
+    const what: Record<string, string> = { schedule: "with a schedule", changes: "with mid-run changes", closure: "L-BFGS (closure)", optimized: "Muon", lbfgs: "L-BFGS", muon: "Muon" };
+    const left = [...counts].map(([k, n]) => `${n} ${what[k] ?? k}`).join(", ");
     log(`${f.name}: ${f.mine.length} of ${f.all.length} cases run here${f.left.length ? `; ${f.left.length} left for other suites (${left})` : ""}`);
   }
   log(`${compared} parameter tensors compared; README bound 1e-5·max(1, max|ref|) everywhere, except:`);
