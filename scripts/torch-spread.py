@@ -10,7 +10,9 @@ float32 replay against the fixture itself (0 when torch 1.13 reproduces a torch 
 Usage:  /usr/bin/python3 scripts/torch-spread.py [--every-step] ../shared/fixtures/torch-optim/adagrad--softmax-regression--lr=0.1.json ...
 Prints one JSON line per fixture: {"name", "steps": [...], "spread": [...], "vsFixture": [...]}. With --every-step,
 also "everyStep": the spread after each of the 100 steps, and for mlp-mse "reluFlips": how many hidden
-pre-activations (over all samples and steps) are positive in one run and not in the other.
+pre-activations (over all samples and steps) are positive in one run and not in the other. With --trace=S,
+also "trace": the element furthest apart between the two runs after step S, and its gradient and value at each
+step up to S in both runs.
 Optimizers or options torch 1.13 lacks (Adafactor, decoupled_weight_decay) are reported as not measurable.
 """
 import json
@@ -50,7 +52,7 @@ def loss_fn(problem, dtype):
     raise ValueError(kind)
 
 
-def run(fixture, dtype, every=False):
+def run(fixture, dtype, every=False, history=None):
     names = list(fixture["init"])
     params = [torch.tensor(fixture["init"][n]["data"], dtype=dtype).reshape(fixture["init"][n]["shape"]).requires_grad_() for n in names]
     opts = dict(fixture["optimizer"]["options"])
@@ -68,6 +70,8 @@ def run(fixture, dtype, every=False):
             with torch.no_grad():
                 pre.append(torch.tensor(fixture["problem"]["X"], dtype=dtype) @ params[0].T + params[1] > 0)
         f(t, *params).backward()
+        if history is not None:
+            history.append({n: p.grad.detach().clone() for n, p in zip(names, params)})
         opt.step()
         if every or t in recorded:
             out[t] = {n: p.detach().clone() for n, p in zip(names, params)}
@@ -81,7 +85,9 @@ def rel(a, b):
 
 def main(paths):
     every = "--every-step" in paths
-    paths = [p for p in paths if p != "--every-step"]
+    trace = next((int(p.split("=")[1]) for p in paths if p.startswith("--trace=")), None)
+    paths = [p for p in paths if not p.startswith("--")]
+    every = every or trace is not None
     torch.set_num_threads(1)
     for path in paths:
         fixture = json.load(open(path))
@@ -89,7 +95,8 @@ def main(paths):
         if name not in CLASSES or fixture["optimizer"]["options"].get("decoupled_weight_decay"):
             print(json.dumps({"name": fixture["name"], "error": f"torch {torch.__version__} cannot run {name} {fixture['optimizer']['options']}"}))
             continue
-        (r32, pre32), (r64, pre64) = run(fixture, torch.float32, every), run(fixture, torch.float64, every)
+        h32, h64 = [], []
+        (r32, pre32), (r64, pre64) = run(fixture, torch.float32, every, h32), run(fixture, torch.float64, every, h64)
         ref = {r["step"]: r["params"] for r in fixture["trajectory"]}
         steps = sorted(ref)
         spread = [max(rel(r32[s][n], r64[s][n]) for n in r32[s]) for s in steps]
@@ -99,6 +106,13 @@ def main(paths):
             line["everyStep"] = [max(rel(r32[s][n], r64[s][n]) for n in r32[s]) for s in sorted(r32)]
             if pre32:
                 line["reluFlips"] = sum(int((a != b).sum()) for a, b in zip(pre32, pre64))
+        if trace is not None:
+            name, i = max(((n, int((r32[trace][n].double() - r64[trace][n]).abs().argmax())) for n in r32[trace]),
+                          key=lambda ni: (r32[trace][ni[0]].double() - r64[trace][ni[0]]).flatten()[ni[1]].abs().item())
+            at = lambda d, n, k: d[n].flatten()[k].item()
+            line["trace"] = {"param": name, "index": i, "steps": [
+                {"step": t, "grad32": at(h32[t - 1], name, i), "grad64": at(h64[t - 1], name, i), "value32": at(r32[t], name, i), "value64": at(r64[t], name, i)}
+                for t in range(1, trace + 1)]}
         print(json.dumps(line))
 
 
