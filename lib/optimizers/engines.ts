@@ -63,10 +63,28 @@ export class TensorVec implements Vec<TensorVec>, MatVec<TensorVec> {
     return this.wrap(tf.maximum(this.t, b.t));
   }
 
-  // #region matrix-ops-tensor (Muon)
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
   get shape(): readonly number[] {
     return this.t.shape;
   }
+  abs(): TensorVec {
+    return this.wrap(tf.abs(this.t));
+  }
+  sign(): TensorVec {
+    return this.wrap(tf.sign(this.t));
+  }
+  clamp(min: number, max: number): TensorVec {
+    return this.wrap(tf.clipByValue(this.t, min, max));
+  }
+  bySign(positive: TensorVec | number, zero: TensorVec | number, negative: TensorVec | number): TensorVec {
+    const otherwise = tf.where(tf.less(this.t, 0), this.of(negative), this.of(zero));
+    return this.wrap(tf.where(tf.greater(this.t, 0), this.of(positive), otherwise));
+  }
+  mean(axis?: number): TensorVec {
+    return this.wrap(axis === undefined ? tf.mean(this.t) : tf.mean(this.t, axis, true));
+  }
+  // ---- issue-15 ops: end ----
+  // #region matrix-ops-tensor (Muon)
   matMul(b: TensorVec, transposeB = false): TensorVec {
     // Explicit transpose + plain matMul: wasm's transposed matMul is a scalar slow path (notes/platform.md).
     return this.wrap(tf.matMul(this.t as tf.Tensor2D, (transposeB ? tf.transpose(b.t) : b.t) as tf.Tensor2D));
@@ -111,17 +129,23 @@ export class FloatArena {
  * compute the same float32 values. With an `arena`, results (and their results) live in the arena's arrays.
  */
 export class FloatVec implements Vec<FloatVec> {
+  /** The shape the data is read in (row-major); a Float32Array alone is a vector. */
+  readonly shape: readonly number[];
   constructor(
     readonly data: Float32Array,
     readonly arena?: FloatArena,
-  ) {}
+    shape?: readonly number[],
+  ) {
+    this.shape = shape ?? [data.length];
+    if (shape && size(shape) !== data.length) throw new Error(`FloatVec: ${data.length} values for shape [${shape}]`);
+  }
 
   private alloc(n: number): Float32Array {
     return this.arena ? this.arena.take(n) : new Float32Array(n);
   }
 
-  static fill(length: number, value: number): FloatVec {
-    return new FloatVec(new Float32Array(length).fill(value));
+  static fill(length: number, value: number, shape?: readonly number[]): FloatVec {
+    return new FloatVec(new Float32Array(length).fill(value), undefined, shape);
   }
 
   get length(): number {
@@ -141,10 +165,11 @@ export class FloatVec implements Vec<FloatVec> {
       const s = Math.fround(b);
       for (let i = 0; i < n; i++) out[i] = a[i] + s;
     } else {
+      if (!this.sameShape(b)) return this.broadcast(b, (x, y) => x + y);
       const c = this.other(b);
       for (let i = 0; i < n; i++) out[i] = a[i] + c[i];
     }
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   sub(b: FloatVec | number): FloatVec {
@@ -155,10 +180,11 @@ export class FloatVec implements Vec<FloatVec> {
       const s = Math.fround(b);
       for (let i = 0; i < n; i++) out[i] = a[i] - s;
     } else {
+      if (!this.sameShape(b)) return this.broadcast(b, (x, y) => x - y);
       const c = this.other(b);
       for (let i = 0; i < n; i++) out[i] = a[i] - c[i];
     }
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   mul(b: FloatVec | number): FloatVec {
@@ -169,10 +195,11 @@ export class FloatVec implements Vec<FloatVec> {
       const s = Math.fround(b);
       for (let i = 0; i < n; i++) out[i] = a[i] * s;
     } else {
+      if (!this.sameShape(b)) return this.broadcast(b, (x, y) => x * y);
       const c = this.other(b);
       for (let i = 0; i < n; i++) out[i] = a[i] * c[i];
     }
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   div(b: FloatVec | number): FloatVec {
@@ -183,10 +210,11 @@ export class FloatVec implements Vec<FloatVec> {
       const s = Math.fround(b);
       for (let i = 0; i < n; i++) out[i] = a[i] / s;
     } else {
+      if (!this.sameShape(b)) return this.broadcast(b, (x, y) => x / y);
       const c = this.other(b);
       for (let i = 0; i < n; i++) out[i] = a[i] / c[i];
     }
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   neg(): FloatVec {
@@ -194,7 +222,7 @@ export class FloatVec implements Vec<FloatVec> {
     const n = a.length;
     const out = this.alloc(n);
     for (let i = 0; i < n; i++) out[i] = -a[i];
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   sqrt(): FloatVec {
@@ -202,7 +230,7 @@ export class FloatVec implements Vec<FloatVec> {
     const n = a.length;
     const out = this.alloc(n);
     for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]);
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   square(): FloatVec {
@@ -210,19 +238,156 @@ export class FloatVec implements Vec<FloatVec> {
     const n = a.length;
     const out = this.alloc(n);
     for (let i = 0; i < n; i++) out[i] = a[i] * a[i];
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
 
   /** Element-wise max; NaN wins, as in tf.maximum and torch.maximum. */
   maximum(b: FloatVec): FloatVec {
+    if (!this.sameShape(b)) return this.broadcast(b, Math.max);
     const a = this.data;
     const c = this.other(b);
     const n = a.length;
     const out = this.alloc(n);
     for (let i = 0; i < n; i++) out[i] = Math.max(a[i], c[i]);
-    return new FloatVec(out, this.arena);
+    return new FloatVec(out, this.arena, this.shape);
   }
+
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
+  private unary(f: (x: number) => number): FloatVec {
+    const a = this.data;
+    const out = this.alloc(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
+    return new FloatVec(out, this.arena, this.shape);
+  }
+
+  private sameShape(b: FloatVec): boolean {
+    const s = this.shape;
+    const t = b.shape;
+    if (s === t) return true;
+    if (s.length !== t.length) return false;
+    for (let i = 0; i < s.length; i++) if (s[i] !== t[i]) return false;
+    return true;
+  }
+
+  /** `f` element by element over the numpy broadcast of the two shapes, rounded to float32 on store. */
+  private broadcast(b: FloatVec, f: (x: number, y: number) => number): FloatVec {
+    const shape = broadcastShape(this.shape, b.shape);
+    const n = size(shape);
+    const out = this.alloc(n);
+    const sa = strides(this.shape, shape);
+    const sb = strides(b.shape, shape);
+    const a = this.data;
+    const c = b.data;
+    const index = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      let ia = 0;
+      let ib = 0;
+      for (let d = 0; d < shape.length; d++) {
+        ia += index[d] * sa[d];
+        ib += index[d] * sb[d];
+      }
+      out[i] = f(a[ia], c[ib]);
+      for (let d = shape.length - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
+    }
+    return new FloatVec(out, this.arena, shape);
+  }
+
+  abs(): FloatVec {
+    return this.unary(Math.abs);
+  }
+
+  sign(): FloatVec {
+    return this.unary((x) => (x > 0 ? 1 : x < 0 ? -1 : 0));
+  }
+
+  clamp(min: number, max: number): FloatVec {
+    const lo = Math.fround(min);
+    const hi = Math.fround(max);
+    return this.unary((x) => (x < lo ? lo : x > hi ? hi : x));
+  }
+
+  bySign(positive: FloatVec | number, zero: FloatVec | number, negative: FloatVec | number): FloatVec {
+    const pick = (v: FloatVec | number): ((i: number) => number) => {
+      if (typeof v === "number") {
+        const s = Math.fround(v);
+        return () => s;
+      }
+      if (!this.sameShape(v)) throw new Error(`FloatVec.bySign: shape [${v.shape}] does not match [${this.shape}]`);
+      return (i) => v.data[i];
+    };
+    const [p, z, m] = [pick(positive), pick(zero), pick(negative)];
+    const a = this.data;
+    const out = this.alloc(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = a[i] > 0 ? p(i) : a[i] < 0 ? m(i) : z(i);
+    return new FloatVec(out, this.arena, this.shape);
+  }
+
+  /**
+   * As tfjs's cpu Mean: every element divided by the count (float32), then summed in double in index order and
+   * stored as float32.
+   */
+  mean(axis?: number): FloatVec {
+    const a = this.data;
+    if (axis === undefined) {
+      const k = Math.fround(a.length);
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += Math.fround(a[i] / k);
+      const out = this.alloc(1);
+      out[0] = sum;
+      return new FloatVec(out, this.arena, []);
+    }
+    const rank = this.shape.length;
+    const d = axis < 0 ? rank + axis : axis;
+    if (!(d >= 0 && d < rank)) throw new Error(`FloatVec.mean: axis ${axis} of a rank-${rank} value`);
+    const len = this.shape[d];
+    const inner = size(this.shape.slice(d + 1));
+    const outer = size(this.shape.slice(0, d));
+    const k = Math.fround(len);
+    const out = this.alloc(outer * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let sum = 0;
+        for (let j = 0; j < len; j++) sum += Math.fround(a[(o * len + j) * inner + i] / k);
+        out[o * inner + i] = sum;
+      }
+    }
+    return new FloatVec(out, this.arena, this.shape.map((n, i) => (i === d ? 1 : n)));
+  }
+  // ---- issue-15 ops: end ----
 }
+
+// ---- issue-15 ops (NAdam … Adafactor): shapes for FloatVec's broadcasting: begin ----
+function size(shape: readonly number[]): number {
+  let n = 1;
+  for (const k of shape) n *= k;
+  return n;
+}
+
+/** numpy's broadcast of two shapes; throws when they do not broadcast. */
+function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`FloatVec: shapes [${a}] and [${b}] do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** Row-major strides of `shape` read as `target` (0 along broadcast axes). */
+function strides(shape: readonly number[], target: readonly number[]): number[] {
+  const out = new Array<number>(target.length).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const t = target.length - shape.length + i;
+    out[t] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return out;
+}
+// ---- issue-15 ops: end ----
 
 /**
  * A recording `Vec`: running a rule on TraceVecs writes down its ops instead of computing them, so the float
@@ -265,6 +430,19 @@ export class Trace {
 }
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, NEG = 4, SQRT = 5, SQUARE = 6, MAX = 7;
+// ---- issue-15 ops (NAdam … Adafactor): op codes: begin ----
+const ABS = 100, SIGN = 101, AT_LEAST = 102, AT_MOST = 103;
+
+/**
+ * Thrown by a TraceVec op that a single element-wise loop cannot compute (a mean across elements, reading the
+ * shape, a three-way select): the float engine then runs that rule on FloatVecs instead.
+ */
+export class NotFusable extends Error {
+  constructor(op: string) {
+    super(`TraceVec: ${op} is not element-wise`);
+  }
+}
+// ---- issue-15 ops: end ----
 
 export class TraceVec implements Vec<TraceVec> {
   constructor(
@@ -295,6 +473,28 @@ export class TraceVec implements Vec<TraceVec> {
   maximum(b: TraceVec): TraceVec {
     return this.trace.emit(MAX, this, b);
   }
+
+  // ---- issue-15 ops (NAdam … Adafactor): begin ----
+  get shape(): readonly number[] {
+    throw new NotFusable("shape");
+  }
+  abs(): TraceVec {
+    return this.trace.emit(ABS, this);
+  }
+  sign(): TraceVec {
+    return this.trace.emit(SIGN, this);
+  }
+  /** Recorded as two ops, the lower bound then the upper. */
+  clamp(min: number, max: number): TraceVec {
+    return this.trace.emit(AT_MOST, this.trace.emit(AT_LEAST, this, min), max);
+  }
+  bySign(): TraceVec {
+    throw new NotFusable("bySign");
+  }
+  mean(): TraceVec {
+    throw new NotFusable("mean");
+  }
+  // ---- issue-15 ops: end ----
 }
 
 /** A fused loop: reads inputs[k][i], writes outputs[j][i] after every read of element i, for i < n. */
@@ -314,6 +514,13 @@ function opSource(ops: number[], k: number): string {
     case SQRT: return `Math.fround(Math.sqrt(${x}))`;
     case SQUARE: return `Math.fround(${x} * ${x})`;
     case MAX: return `Math.max(${x}, ${y})`;
+    // ---- issue-15 ops (NAdam … Adafactor): sources: begin ----
+    case ABS: return `Math.abs(${x})`;
+    case SIGN: return `(${x} > 0 ? 1 : ${x} < 0 ? -1 : 0)`;
+    // NaN fails both comparisons and stays NaN, as in FloatVec.clamp
+    case AT_LEAST: return `(${x} < ${y} ? ${y} : ${x})`;
+    case AT_MOST: return `(${x} > ${y} ? ${y} : ${x})`;
+    // ---- issue-15 ops: sources: end ----
     default: throw new Error(`Trace: unknown op ${op}`);
   }
 }
@@ -366,6 +573,24 @@ export class FloatMat implements MatVec<FloatMat> {
   }
   private like(v: FloatVec): FloatMat {
     return new FloatMat(v, this.rows, this.cols);
+  }
+  // The element-wise ops of Vec, on the matrix's values (Muon uses none of them; the rules of Vec may).
+  abs(): FloatMat {
+    return this.like(this.v.abs());
+  }
+  sign(): FloatMat {
+    return this.like(this.v.sign());
+  }
+  clamp(min: number, max: number): FloatMat {
+    return this.like(this.v.clamp(min, max));
+  }
+  bySign(positive: FloatMat | number, zero: FloatMat | number, negative: FloatMat | number): FloatMat {
+    return this.like(this.v.bySign(this.arg(positive), this.arg(zero), this.arg(negative)));
+  }
+  /** The mean of all values (1 × 1), of each column (axis 0: 1 × cols) or of each row (axis 1: rows × 1). */
+  mean(axis?: number): FloatMat {
+    const m = new FloatVec(this.v.data, undefined, [this.rows, this.cols]).mean(axis);
+    return axis === undefined ? new FloatMat(new FloatVec(m.data), 1, 1) : axis === 0 ? new FloatMat(new FloatVec(m.data), 1, this.cols) : new FloatMat(new FloatVec(m.data), this.rows, 1);
   }
   /** The operand for an element-wise op: a number, a 1 × 1 matrix (as its number) or a same-shaped matrix. */
   private arg(b: FloatMat | number): FloatVec | number {

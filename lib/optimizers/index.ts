@@ -3,10 +3,11 @@
  * Each definition also carries its defaults, input ranges and KaTeX (`adam.defaults`, `adam.tex`, …).
  */
 export type { AnyOptimizerDef, MatVec, OptimizerDef, Range, Slots, Vec } from "./types.js";
-export { FloatArena, FloatMat, FloatVec, Scalars, TensorVec } from "./engines.js";
+export { FloatArena, FloatMat, FloatVec, NotFusable, Scalars, TensorVec } from "./engines.js";
 export { check, resolveOptions } from "./validate.js";
 export {
   createFloatOptimizer,
+  type FloatLayout,
   createOptimizer,
   type FloatOptimizer,
   type Optimizer,
@@ -21,6 +22,13 @@ export { adadelta, adadeltaUpdate, type AdadeltaOptions, type AdadeltaSlots } fr
 export { rmsprop, rmspropUpdate, type RMSpropOptions, type RMSpropSlots } from "./rmsprop.js";
 export { adam, adamStep, adamUpdate, betaRanges, initAdam, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
 export { adamw, adamwUpdate, type AdamWOptions } from "./adamw.js";
+export { nadam, nadamUpdate, muProduct, type NAdamOptions, type NAdamSlots } from "./nadam.js";
+export { radam, radamUpdate, type RAdamOptions, type RAdamSlots } from "./radam.js";
+export { adamax, adamaxUpdate, type AdamaxOptions, type AdamaxSlots } from "./adamax.js";
+export { rprop, rpropUpdate, etaRanges, type RpropOptions, type RpropSlots } from "./rprop.js";
+export { asgd, asgdUpdate, type ASGDOptions, type ASGDSlots } from "./asgd.js";
+export { adafactor, adafactorUpdate, FLOAT32_EPS, type AdafactorOptions, type AdafactorSlots } from "./adafactor.js";
+export { lerp } from "./lerp.js";
 
 import { adadelta } from "./adadelta.js";
 import { adagrad } from "./adagrad.js";
@@ -28,9 +36,15 @@ import { adam } from "./adam.js";
 import { adamw } from "./adamw.js";
 import { rmsprop } from "./rmsprop.js";
 import { sgd } from "./sgd.js";
+import { adafactor } from "./adafactor.js";
+import { adamax } from "./adamax.js";
+import { asgd } from "./asgd.js";
+import { nadam } from "./nadam.js";
+import { radam } from "./radam.js";
+import { rprop } from "./rprop.js";
 
 /** Every optimizer by machine name. */
-export const optimizers = { sgd, adagrad, adadelta, rmsprop, adam, adamw } as const;
+export const optimizers = { sgd, adagrad, adadelta, rmsprop, adam, adamw, nadam, radam, adamax, rprop, asgd, adafactor } as const;
 export type OptimizerName = keyof typeof optimizers;
 
 // Muon and L-BFGS are not per-element rules, so they are not in `optimizers`, whose consumers (the race, the
@@ -73,5 +87,5 @@ export const matrixOptimizers = { muon } as const;
 /** The optimizers that take a closure (not in `optimizers`). */
 export const closureOptimizers = { lbfgs } as const;
 
-export { presets, preset, specialPresets, type Preset, type SpecialPreset } from "./presets.js";
+export { presets, preset, specialPresets, torchPresets, type Preset, type SpecialPreset } from "./presets.js";
 export { symbols, texMacros, assigningLines, type SymbolInfo } from "./symbols.js";

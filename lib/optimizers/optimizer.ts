@@ -19,7 +19,7 @@
  * schedules (lib/schedules) drive the optimizer through it.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { compileTrace, FloatArena, FloatVec, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
+import { compileTrace, FloatArena, FloatVec, NotFusable, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
 import type { AnyOptimizerDef, OptimizerDef, Slots } from "./types.js";
 import { resolveOptions } from "./validate.js";
 
@@ -77,6 +77,11 @@ export interface OptimizerBase<O extends object, K extends string, Opt extends s
 /** The tfjs runner: parameters are tf.Variables, buffers tf.Tensors. */
 export type Optimizer<O extends object, K extends string, Opt extends string = never> = OptimizerBase<O, K, Opt, tf.Variable, tf.Tensor, tf.Tensor>;
 
+/** How the Float32Array runner reads its parameters: `shapes[i]` is parameter i's shape (default: a vector). */
+export interface FloatLayout {
+  shapes?: readonly (readonly number[])[];
+}
+
 /** The Float32Array runner: parameters are updated in place. */
 export type FloatOptimizer<O extends object, K extends string, Opt extends string = never> = OptimizerBase<O, K, Opt, Float32Array, Float32Array, Float32Array>;
 
@@ -91,9 +96,16 @@ function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The slot names `init` creates under these options (computed on a one-element FloatVec). */
-function slotNames(def: Rule, options: object): string[] {
-  return Object.keys(def.init(FloatVec.fill(1, 0), options, (c) => FloatVec.fill(1, c))).sort();
+/** The slot shapes `init` creates for a parameter of `shape` (a slot need not be shaped like θ: Adafactor's row and column moments). */
+function slotShapes(def: Rule, options: object, shape: readonly number[]): Record<string, readonly number[]> {
+  const n = size(shape);
+  const slots = present(def.init(FloatVec.fill(n, 0, shape), options, (c) => FloatVec.fill(n, c, shape)) as AnySlots<FloatVec | undefined>);
+  return Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.shape]));
+}
+
+/** The slot names `init` creates under these options for a parameter of `shape`. */
+function slotNames(def: Rule, options: object, shape: readonly number[] = [1]): string[] {
+  return Object.keys(slotShapes(def, options, shape)).sort();
 }
 
 /** Keep only the slots that exist (a rule may leave optional ones out or undefined). */
@@ -108,11 +120,16 @@ function checkJSON(def: Rule, options: object, json: OptimizerJSON): OptimizerJS
   if (json == null || typeof json !== "object") throw new Error(`Cannot load optimizer state: ${String(json)}`);
   if (json.name !== def.name) throw new Error(`Cannot load ${String(json.name)} state into ${def.name}`);
   if (!Array.isArray(json.state)) throw new Error("Cannot load optimizer state: state is not an array");
+  // A vector's slots, or a matrix's where they differ (Adafactor); each parameter's exact shapes are checked on the next step.
   const names = slotNames(def, options).join(",");
+  const matrixNames = slotNames(def, options, [1, 1]).join(",");
   json.state.forEach((s, i) => {
     if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Cannot load optimizer state: step ${s.step} of parameter ${i}`);
     const got = Object.keys(s.slots ?? {}).sort().join(",");
-    if (got !== names) throw new Error(`Cannot load optimizer state: parameter ${i} has slots [${got}], ${def.name} with these options needs [${names}]`);
+    if (got !== names && got !== matrixNames) {
+      const needs = matrixNames === names ? `[${names}]` : `[${names}] (a vector) or [${matrixNames}] (a matrix)`;
+      throw new Error(`Cannot load optimizer state: parameter ${i} has slots [${got}], ${def.name} with these options needs ${needs}`);
+    }
     for (const [k, b] of Object.entries(s.slots)) {
       if (!Array.isArray(b.shape) || !Array.isArray(b.data) || size(b.shape) !== b.data.length) {
         throw new Error(`Cannot load optimizer state: slot ${k} of parameter ${i} has ${b.data?.length} values for shape [${b.shape}]`);
@@ -123,11 +140,11 @@ function checkJSON(def: Rule, options: object, json: OptimizerJSON): OptimizerJS
 }
 
 /** The saved form of a runner's state, whatever holds its buffers. */
-function stateJSON<B>(name: string, options: object, state: readonly ParamState<Record<string, B>>[], save: (b: B) => SerializedTensor): OptimizerJSON {
+function stateJSON<B>(name: string, options: object, state: readonly ParamState<Record<string, B>>[], save: (b: B, param: number, slot: string) => SerializedTensor): OptimizerJSON {
   return {
     name,
     options: { ...options } as Record<string, unknown>,
-    state: state.map((s) => ({ step: s.step, slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, save(b)])) })),
+    state: state.map((s, i) => ({ step: s.step, slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, save(b, i, k)])) })),
   };
 }
 
@@ -236,8 +253,11 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
         state = initState(params);
       } else if (unchecked) {
         state.forEach((s, i) => {
+          const want = slotShapes(rule, resolved, params[i].shape);
+          const names = Object.keys(want).sort().join(",");
+          if (Object.keys(s.slots).sort().join(",") !== names) throw new Error(`step: loaded slots of parameter ${i} are [${Object.keys(s.slots).sort()}], its shape [${params[i].shape}] needs [${names}]`);
           for (const k in s.slots) {
-            if (!sameShape(s.slots[k].shape, params[i].shape)) throw new Error(`step: loaded slot ${k} of parameter ${i} has shape [${s.slots[k].shape}], the parameter [${params[i].shape}]`);
+            if (!sameShape(s.slots[k].shape, want[k])) throw new Error(`step: loaded slot ${k} of parameter ${i} has shape [${s.slots[k].shape}], the parameter [${params[i].shape}] needs [${want[k]}]`);
           }
         });
       }
@@ -300,10 +320,18 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
 export function createFloatOptimizer<O extends object, K extends string, Opt extends string = never>(
   def: OptimizerDef<O, K, Opt>,
   options?: Partial<O>,
+  layout: FloatLayout = {},
 ): FloatOptimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
   let resolved = resolveOptions<O>(rule, options);
   let state: ParamState<AnySlots<Float32Array>>[] = [];
+  // The shape each slot is read in (fixed by init; Adafactor's row and column moments are not shaped like θ).
+  let shapes: Record<string, readonly number[]>[] = [];
+  const paramShape = (i: number, p: Float32Array): readonly number[] => {
+    const shape = layout.shapes?.[i] ?? [p.length];
+    if (size(shape) !== p.length) throw new Error(`step: parameter ${i} has ${p.length} values, but its shape [${shape}] holds ${size(shape)}`);
+    return shape;
+  };
   let unchecked = false;
   // The parameters' lengths, for a buffer setOptions adds (unknown after load() until the next step).
   let lengths: number[] | undefined;
@@ -311,6 +339,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
 
   const free = () => {
     state = [];
+    shapes = [];
     last.length = 0;
     lengths = undefined;
   };
@@ -345,8 +374,15 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
     const trace = new Trace(2 + names.length);
     const slots: AnySlots<TraceVec> = {};
     for (let j = 0; j < names.length; j++) slots[names[j]] = trace.leaf(2 + j);
-    const r = rule.update(trace.leaf(0), trace.leaf(1), slots, s.step + 1, resolved);
-    const next = present(r.state as AnySlots<TraceVec | undefined>);
+    let r: { θ: TraceVec; state: AnySlots<TraceVec | undefined> };
+    try {
+      r = rule.update(trace.leaf(0), trace.leaf(1), slots, s.step + 1, resolved);
+    } catch (e) {
+      if (!(e instanceof NotFusable)) throw e;
+      fused = false; // the rule reduces across elements or selects three ways: FloatVec from now on
+      return false;
+    }
+    const next = present(r.state);
     const outNames = Object.keys(next);
     // A rule that adds or drops a slot mid-run does not fit a fixed loop: let the FloatVec path handle it.
     if (outNames.length !== names.length || outNames.some((k) => !(k in s.slots))) return false;
@@ -411,16 +447,23 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
         if (params[i].length !== grads[i].length) throw new Error(`step: parameter ${i} has ${params[i].length} values but its gradient ${grads[i].length}`);
       }
       if (state.length === 0) {
-        state = params.map((p) => {
-          const slots = present(rule.init(new FloatVec(p), resolved, (c) => FloatVec.fill(p.length, c)) as AnySlots<FloatVec | undefined>);
-          return { step: 0, slots: keep({}, slots) };
+        const made = params.map((p, i) => {
+          const shape = paramShape(i, p);
+          const slots = present(rule.init(new FloatVec(p, undefined, shape), resolved, (c) => FloatVec.fill(p.length, c, shape)) as AnySlots<FloatVec | undefined>);
+          return { state: { step: 0, slots: keep({}, slots) }, shapes: Object.fromEntries(Object.entries(slots).map(([k, v]) => [k, v.shape])) };
         });
+        state = made.map((m) => m.state);
+        shapes = made.map((m) => m.shapes);
       } else if (unchecked) {
+        const want = params.map((p, i) => slotShapes(rule, resolved, paramShape(i, p)));
         state.forEach((s, i) => {
+          const names = Object.keys(want[i]).sort().join(",");
+          if (Object.keys(s.slots).sort().join(",") !== names) throw new Error(`step: loaded slots of parameter ${i} are [${Object.keys(s.slots).sort()}], its shape [${paramShape(i, params[i])}] needs [${names}]`);
           for (const k in s.slots) {
-            if (s.slots[k].length !== params[i].length) throw new Error(`step: loaded slot ${k} of parameter ${i} has ${s.slots[k].length} values, the parameter ${params[i].length}`);
+            if (s.slots[k].length !== size(want[i][k])) throw new Error(`step: loaded slot ${k} of parameter ${i} has ${s.slots[k].length} values, the parameter ${params[i].length} needs ${size(want[i][k])}`);
           }
         });
+        shapes = want;
       }
       unchecked = false;
       lengths = params.map((p) => p.length);
@@ -430,9 +473,10 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
         const s = state[i];
         const p = params[i];
         const slots: AnySlots<FloatVec> = {};
-        for (const k in s.slots) slots[k] = new FloatVec(s.slots[k], arena);
+        for (const k in s.slots) slots[k] = new FloatVec(s.slots[k], arena, shapes[i][k]);
+        const shape = paramShape(i, p);
         try {
-          const r = rule.update(new FloatVec(p, arena), new FloatVec(grads[i], arena), slots, s.step + 1, resolved);
+          const r = rule.update(new FloatVec(p, arena, shape), new FloatVec(grads[i], arena, shape), slots, s.step + 1, resolved);
           // Slots first: one may be θ itself, which p.set overwrites; or the caller's gradient, copied here.
           s.slots = keep(s.slots, present(r.state as AnySlots<FloatVec | undefined>));
           const θ = (r.θ as FloatVec).data;
@@ -448,7 +492,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
     dispose: free,
 
     toJSON() {
-      return stateJSON(def.name, resolved, state, (v) => ({ shape: [v.length], data: Array.from(v) }));
+      return stateJSON(def.name, resolved, state, (v, i, k) => ({ shape: [...(shapes[i]?.[k] ?? [v.length])], data: Array.from(v) }));
     },
 
     load(json) {
@@ -457,6 +501,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
         step: s.step,
         slots: Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, Float32Array.from(b.data)])),
       }));
+      shapes = saved.map((s) => Object.fromEntries(Object.entries(s.slots).map(([k, b]) => [k, b.shape])));
       unchecked = true;
       lengths = undefined;
     },

@@ -28,14 +28,32 @@ export const symbols: Readonly<Record<string, SymbolInfo>> = Object.freeze({
   vhat: { code: "v̂", meaning: "the bias-corrected second moment" },
   // Muon
   B: { code: "B", meaning: "Muon's momentum buffer, an average of gradients (torch: momentum_buffer)" },
-  U: { code: "U", meaning: "the update matrix Muon orthogonalises (Nesterov: g + μ(B − g))" },
+  Umuon: { code: "U", meaning: "the update matrix Muon orthogonalises (Nesterov: g + μ(B − g))" },
   X: { code: "X", meaning: "the Newton–Schulz iterate, in bfloat16" },
   O: { code: "O", meaning: "the orthogonalised update: U with its singular values pushed towards 1" },
   // L-BFGS
   s: { code: "s", meaning: "the last step θ_{k+1} − θ_k (torch: old_stps)" },
   y: { code: "y", meaning: "the change of gradient over that step (torch: old_dirs)" },
-  rho: { code: "ρ", meaning: "1 / yᵀs (torch: ro)" },
+  ro: { code: "ρ", meaning: "1 / yᵀs (torch: ro)" },
   d: { code: "d", meaning: "the search direction −H g (torch: d)" },
+  // issue 15: NAdam, RAdam, Adamax, Rprop, ASGD, Adafactor
+  mu: { code: "μ", meaning: "NAdam's momentum weight at step t" },
+  muprod: { code: "μΠ", meaning: "the product of NAdam's momentum weights so far (torch: mu_product)" },
+  rho: { code: "ρ", meaning: "RAdam's length of the approximated moving average" },
+  rect: { code: "r", meaning: "RAdam's variance rectification" },
+  u: { code: "u", meaning: "the exponentially weighted infinity norm (torch: exp_inf)" },
+  etaR: { code: "η", meaning: "Rprop's step-size factor: η₊, η₋ or 1" },
+  stepsize: { code: "Δ", meaning: "Rprop's per-weight step size (torch: step_size)" },
+  gprev: { code: "gPrev", meaning: "the previous step's gradient (torch: prev)" },
+  muavg: { code: "μ", meaning: "ASGD's averaging weight (torch: mu)" },
+  ax: { code: "ax", meaning: "the average of the iterates (torch: ax)" },
+  R: { code: "R", meaning: "Adafactor's row mean of G² (torch: row_var)" },
+  C: { code: "C", meaning: "Adafactor's column mean of G² (torch: col_var)" },
+  V: { code: "V", meaning: "Adafactor's second moment of a vector (torch: variance)" },
+  Vhat: { code: "V̂", meaning: "Adafactor's second-moment estimate" },
+  U: { code: "U", meaning: "Adafactor's unscaled update G/√V̂" },
+  relstep: { code: "ρ", meaning: "Adafactor's relative step size" },
+  scale: { code: "α", meaning: "Adafactor's step size: the relative step times the RMS of θ" },
 });
 
 /** KaTeX macro that turns `\sym{key}{tex}` into an element carrying data-sym="key". */

@@ -23,6 +23,22 @@ export interface Vec<T> {
   sqrt(): T;
   square(): T;
   maximum(b: T): T;
+
+  // ---- issue-15 ops (NAdam, RAdam, Adamax, Rprop, ASGD, Adafactor): begin ----
+  // Binary ops above broadcast as numpy and torch do ([r, 1] with [1, c] gives [r, c]; a [] scalar goes with
+  // anything). Only Adafactor's factored moments need that; every other rule combines same-shaped values.
+  /** The shape of the value ([] for a scalar). */
+  readonly shape: readonly number[];
+  abs(): T;
+  /** −1, 0 or 1 (0 for NaN, as torch.sign and tf.sign). */
+  sign(): T;
+  /** Each element limited to [min, max] (NaN stays NaN). */
+  clamp(min: number, max: number): T;
+  /** Element-wise by the sign of this value: `positive` where > 0, `negative` where < 0, `zero` elsewhere. */
+  bySign(positive: T | number, zero: T | number, negative: T | number): T;
+  /** The mean over `axis` (negative counts from the end), kept as a size-1 axis; with no axis, of every element, as a scalar. */
+  mean(axis?: number): T;
+  // ---- issue-15 ops: end ----
 }
 
 /** A hyperparameter's range and scale, for building inputs on pages. */

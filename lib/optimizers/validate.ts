@@ -47,7 +47,8 @@ export function resolveOptions<O extends object>(def: AnyOptimizerDef, options: 
   for (const [name, value] of Object.entries(merged)) {
     const expected = defaults[name];
     if (Array.isArray(expected)) {
-      const ok = Array.isArray(value) && value.length === expected.length && value.every((x) => typeof x === "number");
+      // An entry whose default is null (Adafactor's ε₁, torch's None) may stay null.
+      const ok = Array.isArray(value) && value.length === expected.length && value.every((x, i) => typeof x === "number" || (x === null && expected[i] === null));
       check(ok, `Invalid ${name}: ${describe(value)} (expected ${expected.length} numbers)`);
       (value as number[]).forEach((x, i) => check(!Number.isNaN(x), `Invalid ${name}[${i}]: NaN (${name})`));
       merged[name] = Object.freeze([...(value as number[])]);

@@ -349,7 +349,7 @@ describe("equivalences", () => {
   });
 
   test("the registry lists every optimizer under its machine name", () => {
-    assert.deepEqual(Object.keys(optimizers), ["sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw"]);
+    assert.deepEqual(Object.keys(optimizers), ["sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "rprop", "asgd", "adafactor"]);
     for (const [name, def] of Object.entries(optimizers)) {
       assert.equal(def.name, name);
       assert.ok(def.tex.length > 0 && Object.keys(def.ranges).includes("lr"));
