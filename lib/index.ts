@@ -34,3 +34,4 @@ export * from "./charts/loss.js";
 export * from "./export/index.js";
 export * from "./experiments/index.js";
 export * from "./charts/ticks.js";
+export * from "./charts/surface.js";

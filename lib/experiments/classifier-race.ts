@@ -29,11 +29,12 @@ function toLane(l: RaceLane): ClassifierLane {
     evals: l.evals,
     totalSteps: l.totalSteps,
     elapsedMs: l.elapsedMs,
+    changes: l.changes,
   };
 }
 
-export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal }) {
-  for await (const s of trainingRace({ ...setup, lanes: choices, signal })) {
+export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal, control }) {
+  for await (const s of trainingRace({ ...setup, lanes: choices, signal, control })) {
     const lanes = s.lanes.map(toLane);
     yield {
       lanes,

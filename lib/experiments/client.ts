@@ -38,6 +38,10 @@ export interface Connection {
   readonly engine: Promise<Record<string, unknown> & { thread: "worker" | "main" }>;
   /** The run's snapshots, each with `run`: this run's number on the page (a new number for every start). */
   run<S extends Snapshot = Snapshot>(name: string, spec: unknown): AsyncGenerator<S & { run: number }, void, undefined>;
+  /** Pause, play or take one step of run `run` (a snapshot's `run`); resolves to whether it is now paused. */
+  control(run: number, action: "pause" | "play" | "step"): Promise<boolean>;
+  /** Change options of run `run` from its next step on, for lane `lane` ("*": every lane). */
+  set(run: number, lane: string, options: Record<string, unknown>): void;
   /** tfjs memory counters where training runs, and how many runs are live there. */
   memory(): Promise<{ numTensors: number; numBytes: number; runs: number }>;
   /** How many runs this page has open (started, not ended): for tests. */
@@ -57,6 +61,7 @@ export function mergeSnapshot(previous: Snapshot | null, wire: WireSnapshot): Sn
 export function connect(createWorker: () => WorkerLike, options: ConnectOptions = {}): Connection {
   const listeners = new Map<number, (m: any) => void>();
   const memoryWaiters: ((m: any) => void)[] = [];
+  const controlWaiters = new Map<number, ((paused: boolean) => void)[]>();
   let nextId = 1;
   let open = 0;
   let port!: Port;
@@ -65,6 +70,7 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
   const onMessage = (event: MessageEvent) => {
     const m = event.data;
     if (m?.type === "memory") memoryWaiters.shift()?.(m);
+    else if (m?.type === "control") controlWaiters.get(m.id)?.shift()?.(m.paused);
     else if (typeof m?.id === "number") listeners.get(m.id)?.(m);
   };
 
@@ -172,6 +178,17 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
         memoryWaiters.push(resolve);
         port.postMessage({ type: "memory" });
       });
+    },
+    async control(run, action) {
+      await engine;
+      return new Promise((resolve) => {
+        if (!listeners.has(run)) return resolve(false); // the run has ended: nothing to control
+        controlWaiters.set(run, [...(controlWaiters.get(run) ?? []), resolve]);
+        port.postMessage({ type: action, id: run });
+      });
+    },
+    set(run, lane, options) {
+      port?.postMessage({ type: "set", id: run, lane, options });
     },
     get open() {
       return open;

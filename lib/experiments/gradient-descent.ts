@@ -10,8 +10,8 @@ import { sgd } from "../optimizers/sgd.js";
 import { normals, rng } from "../random.js";
 import { minimize } from "../train/minimize.js";
 import { variable } from "../train/parameters.js";
-import { failedLane, lane, now } from "./lanes.js";
-import type { Experiment, Snapshot } from "./types.js";
+import { applyChanges, between, failedLane, lane, now } from "./lanes.js";
+import type { Experiment, LaneChange, Snapshot } from "./types.js";
 
 export interface ParabolaSpec {
   lr: number;
@@ -69,7 +69,7 @@ export function lineFitInit(seed: number): number[] {
   return [...normals(3, rng(seed + 1))];
 }
 
-export const lineFit: Experiment<LineFitSpec, LineFitPoint, LineFitMeta> = async function* ({ lr, momentum, epochs, seed, every = 10 }, { signal }) {
+export const lineFit: Experiment<LineFitSpec, LineFitPoint, LineFitMeta> = async function* ({ lr, momentum, epochs, seed, every = 10 }, { signal, control }) {
   const t0 = now();
   const data = linearData({ n: 100, weights: [0.77, -0.56], seed });
   const [trainRows, valRows] = splitRows(data.n, [0.8, 0.1, 0.1]);
@@ -81,7 +81,7 @@ export const lineFit: Experiment<LineFitSpec, LineFitPoint, LineFitMeta> = async
   const b = variable(initial[2]);
   const predict = (X: tf.Tensor) => tf.add(tf.squeeze(tf.matMul(X, tf.reshape(w, [2, 1])), [1]), b);
   const sse = (X: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.sub(predict(X), y))) as tf.Scalar;
-  let train = lane<LineFitPoint>("train", "training loss");
+  let train = { ...lane<LineFitPoint>("train", "training loss"), changes: [] as LaneChange[] };
   let validation = lane<LineFitPoint>("validation", "validation loss");
   let weights = initial;
   const meta = () => ({ weights, initial, trueWeights: data.weights, trueBias: data.bias });
@@ -95,6 +95,8 @@ export const lineFit: Experiment<LineFitSpec, LineFitPoint, LineFitMeta> = async
       validation.points.push({ epoch: s.step, loss: val });
       weights = [s.params[0][0], s.params[0][1], s.params[1][0]];
       if (s.step % every === 0 && s.step < epochs) yield snapshot(false);
+      yield* between(control, () => snapshot(false));
+      applyChanges(control, [{ key: "train", optimizer, changes: train.changes, nextStep: s.step + 1 }]);
     }
     train = { ...train, status: signal.aborted ? "stopped" : "done" };
     validation = { ...validation, status: train.status };

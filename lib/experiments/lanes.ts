@@ -4,9 +4,9 @@
  * validation message, "Invalid learning rate: -1 (lr)") makes it "invalid".
  */
 import { DivergedError } from "../train/diverged.js";
-import type { Lane, Point } from "./types.js";
+import type { Lane, LaneChange, Point, RunControl } from "./types.js";
 
-export function failedLane<P extends Point>(lane: Lane<P>, error: unknown): Lane<P> {
+export function failedLane<L extends Lane<any>>(lane: L, error: unknown): L {
   if (error instanceof DivergedError) return { ...lane, status: "diverged", error: error.message, divergedAt: error.step };
   return { ...lane, status: "invalid", error: error instanceof Error ? error.message : String(error) };
 }
@@ -16,3 +16,36 @@ export function lane<P extends Point>(key: string, label: string, points: P[] = 
 }
 
 export const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/**
+ * Apply the reader's pending option changes to the lanes' optimizers, each from its next step (`nextStep`),
+ * recording each in the lane (with the optimizer's message when it refuses one: the run keeps its old options).
+ */
+export function applyChanges(
+  control: RunControl | undefined,
+  lanes: readonly { key: string; optimizer: { setOptions(o: Record<string, unknown>): void } | null; changes: LaneChange[]; nextStep: number }[],
+): void {
+  for (const change of control?.changes() ?? []) {
+    for (const l of lanes) {
+      if (change.lane !== "*" && change.lane !== l.key) continue;
+      if (!l.optimizer) continue;
+      try {
+        l.optimizer.setOptions(change.options);
+        l.changes.push({ step: l.nextStep, options: change.options });
+      } catch (error) {
+        l.changes.push({ step: l.nextStep, options: change.options, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+}
+
+/**
+ * What a run does between two steps: let the reader's messages in, and if they paused it, report where it
+ * is (`snapshot()`) before waiting for play or step. Use as `yield* between(control, () => snapshot(false))`.
+ */
+export async function* between<S>(control: RunControl | undefined, snapshot: () => S): AsyncGenerator<S, void, undefined> {
+  if (!control) return;
+  await control.turn();
+  if (control.paused) yield snapshot();
+  await control.next();
+}

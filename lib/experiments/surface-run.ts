@@ -11,8 +11,8 @@ import { createOptimizer } from "../optimizers/optimizer.js";
 import { minimize } from "../train/minimize.js";
 import { variable } from "../train/parameters.js";
 import { surfaces } from "../surfaces.js";
-import { failedLane, lane, now } from "./lanes.js";
-import type { Experiment, OptimizerChoice, Snapshot } from "./types.js";
+import { applyChanges, between, failedLane, lane, now } from "./lanes.js";
+import type { Experiment, LaneChange, OptimizerChoice, Snapshot } from "./types.js";
 
 export interface SurfaceRunSpec {
   surface: string;
@@ -24,12 +24,12 @@ export interface SurfaceRunSpec {
 
 export type SurfaceRunSnapshot = Snapshot<Record<string, number>, { slots: string[] }>;
 
-export const surfaceRun: Experiment<SurfaceRunSpec, Record<string, number>, { slots: string[] }> = async function* ({ surface: key, choice, steps, every = 50 }, { signal }) {
+export const surfaceRun: Experiment<SurfaceRunSpec, Record<string, number>, { slots: string[] }> = async function* ({ surface: key, choice, steps, every = 50 }, { signal, control }) {
   const surface = surfaces.find((s) => s.key === key);
   if (!surface) throw new Error(`Unknown surface "${key}"`);
   const t0 = now();
   const [x0, y0] = surface.start;
-  let run = lane<Record<string, number>>(choice.key, choice.label, [{ step: 0, x: x0, y: y0, loss: surface.value(x0, y0) }]);
+  let run = { ...lane<Record<string, number>>(choice.key, choice.label, [{ step: 0, x: x0, y: y0, loss: surface.value(x0, y0) }]), changes: [] as LaneChange[] };
   let slots: string[] = [];
   const snapshot = (done: boolean): SurfaceRunSnapshot => ({ lanes: [run], step: run.points.length - 1, totalSteps: steps, done, elapsedMs: now() - t0, meta: { slots } });
   const θ = variable(surface.start, [2]);
@@ -51,6 +51,8 @@ export const surfaceRun: Experiment<SurfaceRunSpec, Record<string, number>, { sl
       run.points.push(point);
       run.state = state;
       if (s.step % every === 0 && s.step < steps) yield snapshot(false);
+      yield* between(control, () => snapshot(false));
+      applyChanges(control, [{ key: run.key, optimizer, changes: run.changes, nextStep: s.step + 1 }]);
     }
     run = { ...run, status: signal.aborted ? "stopped" : "done" };
   } catch (error) {

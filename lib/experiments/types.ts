@@ -35,6 +35,8 @@ export interface Lane<P extends Point = Point> {
   points: P[];
   /** Optimizer state or other per-lane values a page visualises (buffers as plain arrays), if any. */
   state?: Record<string, number | number[]>;
+  /** Option changes made during the run, in order. */
+  changes?: LaneChange[];
 }
 
 export interface Snapshot<P extends Point = Point, M = unknown> {
@@ -53,6 +55,38 @@ export interface Snapshot<P extends Point = Point, M = unknown> {
 export interface RunContext {
   /** Aborted when the page cancels the run (an input changed, the page was left); stop at the next step. */
   signal: AbortSignal;
+  /** The reader's play / pause / step buttons and mid-run option changes; absent: run freely. */
+  control?: RunControl;
+}
+
+/** An option change the reader made during a run, for one lane (by key) or for every lane ("*"). */
+export interface OptionChange {
+  lane: string;
+  options: Record<string, unknown>;
+}
+
+/**
+ * What an experiment consults between two steps: `next()` resolves at once while the run plays; while it is
+ * paused, when the reader presses play or asks for one step. `changes()` hands over (once) the option
+ * changes made since it was last called; the experiment applies them from its next step, as assigning to
+ * torch's param_groups does (the optimizer runners' `setOptions` keeps every state buffer), and records the
+ * step in the lane's `changes`.
+ */
+export interface RunControl {
+  /** Paused by the reader: an experiment reports a snapshot before it waits, so the page shows where it is. */
+  readonly paused: boolean;
+  /** Let the host take messages (pause, play, step, option changes, cancel) if the run has computed for a while. */
+  turn(): Promise<void>;
+  next(): Promise<void>;
+  changes(): OptionChange[];
+}
+
+/** Where a lane's options changed mid-run: from step `step` on (the first step that used them). */
+export interface LaneChange {
+  step: number;
+  options: Record<string, unknown>;
+  /** The optimizer's message when it refused the change (the run went on with the old options). */
+  error?: string;
 }
 
 export type Experiment<S = unknown, P extends Point = Point, M = unknown> = (spec: S, context: RunContext) => AsyncIterable<Snapshot<P, M>>;

@@ -30,6 +30,8 @@ import { crossEntropy } from "../models/losses.js";
 import { disposeModel, forward, mlp, type Init, type MLP } from "../models/mlp.js";
 import { createOptimizer } from "../optimizers/optimizer.js";
 import type { OptimizerChoice } from "../optimizers/choice.js";
+import type { LaneChange, RunControl } from "../experiments/types.js";
+import { applyChanges, between } from "../experiments/lanes.js";
 import type { AccumulateMode } from "./accumulate.js";
 import { DivergedError } from "./diverged.js";
 import { scoreBatch, type ClassifierScore, type Evaluation } from "./evaluate.js";
@@ -78,6 +80,8 @@ export interface Lane {
   evalMs: number;
   evalImages: number;
   error?: Error;
+  /** Option changes made during the run (RunControl), each from the step it first applied to. */
+  changes: LaneChange[];
 }
 
 export interface RaceEvaluation {
@@ -113,6 +117,8 @@ export interface TrainingRaceOptions {
   queue?: RunQueue;
   /** Lower runs first on a shared queue (default 0). */
   priority?: number;
+  /** The reader's pause / step buttons and mid-run option changes (lib/experiments' RunControl). */
+  control?: RunControl;
 }
 
 export interface RaceSnapshot {
@@ -270,6 +276,7 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
     trainMs: 0,
     evalMs: 0,
     evalImages: 0,
+    changes: [],
   }));
   const snapshot = (queued = false): RaceSnapshot => ({
     lanes: lanes.map((l) => ({ ...l })),
@@ -401,6 +408,8 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
           ticket = await queue!.acquire(o.priority ?? 0, signal);
           if (!ticket) return;
         }
+        yield* between(o.control, () => snapshot());
+        applyChanges(o.control, runners.map((q) => ({ key: q.lane.key, optimizer: q.optimizer, changes: q.lane.changes, nextStep: q.lane.step + 1 })));
         await step(r);
         if (performance.now() - lastReport >= reportEveryMs) {
           lastReport = performance.now();

@@ -46,7 +46,7 @@ describe("L-BFGS options", () => {
     const { extractRegions } = await import("../../scripts/build-engine.js");
     const html = katex.renderToString(lbfgs.tex, { displayMode: true, throwOnError: true, macros: { ...texMacros }, trust: (c) => c.command === "\\htmlData", strict: false });
     const code = extractRegions(readFileSync(join(import.meta.dirname, "../../lib/optimizers/lbfgs.ts"), "utf8")).update;
-    for (const key of ["s", "y", "rho", "d"]) {
+    for (const key of ["s", "y", "ro", "d"]) {
       assert.match(html, new RegExp(`data-sym="${key}"`));
       assert.ok(new RegExp(`const ${symbols[key].code} =`).test(code), `${key} (${symbols[key].code}) is assigned`);
     }

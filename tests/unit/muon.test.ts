@@ -248,7 +248,7 @@ test("the tfjs and Float32 engines agree over 5 steps (a wide and a tall matrix)
 test("its equation renders and marks B, U, X, O and θ, each assigned in the update region", () => {
   const html = katex.renderToString(muon.tex, { displayMode: true, throwOnError: true, macros: { ...texMacros }, trust: (c) => c.command === "\\htmlData", strict: false });
   const code = extractRegions(readFileSync(join(import.meta.dirname, "../../lib/optimizers/muon.ts"), "utf8")).update;
-  for (const key of ["B", "U", "X", "O", "theta"]) {
+  for (const key of ["B", "Umuon", "X", "O", "theta"]) {
     assert.match(html, new RegExp(`data-sym="${key}"`));
     assert.ok(new RegExp(`(^|\\s)(const |let )?${symbols[key].code} =`, "m").test(code), `${key} (${symbols[key].code}) is assigned`);
   }

@@ -14,7 +14,7 @@ test("the example page is the author template with only its prose and optimizer 
   const example = code("src/example.md");
   assert.equal(example.length, template.length);
   const changed = template.flatMap((line, i) => (line === example[i] ? [] : [line.trim()]));
-  assert.deepEqual(changed, ['for (const key of ["sgd", "adam"]) {                                          // the optimizers to compare']);
+  assert.deepEqual(changed, ['choices: ["sgd", "adam"].map((key) => {                               // the optimizers to compare']);
 });
 
 test("the template is about thirty lines of code", () => {

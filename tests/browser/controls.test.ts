@@ -1,0 +1,60 @@
+/**
+ * Run controls on a page (src/components/controls.js over lib/experiments' RunControl): pause stops the
+ * run where it is, step advances it by exactly one step, a learning rate moved while it runs is applied from
+ * the next step (and marked on the chart), and restart starts it again with the same settings.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { useSite } from "./site.js";
+import { visit } from "./visit.js";
+
+/** The step the optimizers page's status line reports ("Running… step 120: …"). */
+async function shownStep(page: Page): Promise<number> {
+  const text = await page.locator(".descent-status").filter({ hasText: /step \d+/ }).first().innerText();
+  return Number(/step (\d+)/.exec(text)![1]);
+}
+
+describe("run controls", () => {
+  const site = useSite();
+
+  test("pause, step, a live learning-rate change and restart on /optimizers", async () => {
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/optimizers?steps=3000");
+    try {
+      const controls = page.locator(".descent-controls").first();
+      await controls.waitFor();
+      await page.waitForFunction(() => /running/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""), null, { timeout: 60_000 });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => /paused/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""));
+      await page.waitForTimeout(300);
+      const at = await shownStep(page);
+      await page.waitForTimeout(700);
+      assert.equal(await shownStep(page), at, "a paused run does not move");
+
+      await controls.locator("[data-control=step]").click();
+      await page.waitForFunction((n) => {
+        const t = [...document.querySelectorAll(".descent-status")].map((e) => e.textContent ?? "").find((s) => /step \d+/.test(s)) ?? "";
+        return Number(/step (\d+)/.exec(t)?.[1]) > n;
+      }, at);
+      await page.waitForTimeout(300);
+      assert.equal(await shownStep(page), at + 1, "Step takes exactly one step");
+
+      // Move the live learning rate, then play: the change is recorded from the next step and marked.
+      await controls.locator("input[type=range]").first().evaluate((el: HTMLInputElement) => {
+        el.value = String(Number(el.value) - 1); // one decade lower
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => document.querySelector('[data-main-chart] [aria-label="marks"] title')?.textContent?.startsWith("learning rate changed at step"), null, { timeout: 60_000 });
+      const marked = await page.locator('[data-main-chart] [aria-label="marks"] title').first().textContent();
+      assert.equal(Number(/step (\d+)/.exec(marked ?? "")?.[1]), at + 2, "the change applies from the step after the one taken");
+
+      const run = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
+      await controls.locator("[data-control=restart]").click();
+      await page.waitForFunction((n) => Number(document.querySelector("[data-main-chart]")?.getAttribute("data-run")) > n, run);
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
