@@ -39,3 +39,18 @@ export function raceSnapshot(spec: RaceSpec): RaceSnapshot {
 export const surfaceRace: Experiment<RaceSpec, RacePoint> = async function* (spec) {
   yield raceSnapshot(spec);
 };
+
+/**
+ * What to notice on each surface with the default start, steps and learning rates (checked against the race
+ * by tests/unit/experiments.test.ts, so a change to a rate that breaks a sentence fails there).
+ */
+export const raceNotes: Readonly<Record<string, string>> = {
+  rosenbrock:
+    "Every path finds the curved valley within a few dozen steps; following its floor to the star at (1, 1) is the hard part. SGD with momentum, Nesterov and Adam get there within 500 steps; plain SGD, Adagrad and Adadelta are still crawling along the floor, and RMSprop stops about half-way.",
+  "ill-conditioned":
+    "The valley is twenty times steeper across (y) than along (x): a rate small enough not to bounce across it is slow along it. SGD zigzags across the valley and still converges; all but Adadelta reach the minimum to float32's precision, and Adadelta is still far out along x after 500 steps.",
+  beale:
+    "A flat plateau between steep walls: near the start the gradient is tiny. All eight find their way down to the minimum at (3, 0.5); in 500 steps Adam gets closest, and Adadelta is still on its way.",
+  saddle:
+    "The start sits just off the ridge y = 0 (y₀ = 0.01), where the gradient across the ridge is tiny and grows only as a path leaves it. All but Adadelta escape to the minimum at (0, √2); drag the start exactly onto the ridge and no optimizer leaves it, since nothing pushes it off.",
+};

@@ -37,7 +37,7 @@ export function encode(value: unknown, path = "spec"): unknown {
     if (definitions()[value.name] !== value) throw new Error(`${path}: optimizer "${value.name}" is not in the registry`);
     return { $optimizer: value.name };
   }
-  if (!isPlainObject(value)) throw new Error(`${path} is a ${value.constructor?.name ?? "non-plain object"}: a spec must be plain data`);
+  if (!isPlainObject(value)) throw new Error(`${path} is a ${value.constructor?.name || Object.prototype.toString.call(value)}: a spec must be plain data`);
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v, `${path}.${k}`)]));
 }
 

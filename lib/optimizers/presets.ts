@@ -28,44 +28,44 @@ export interface Preset extends OptimizerChoice {
 }
 
 export const presets: readonly Preset[] = [
-  { key: "sgd", label: "SGD", def: sgd, options: { lr: 1e-3 }, seeds: "seed 002's SGD and seed 004's Simple_SGD: θ ← θ − lr·g." },
+  { key: "sgd", label: "SGD", def: sgd, options: { lr: 1e-3 }, seeds: "the optimizers-from-scratch lab's SGD and the gradient-descent tutorial's Simple_SGD: θ ← θ − lr·g." },
   {
     key: "momentum",
     label: "SGD with momentum",
     def: sgd,
     options: { lr: 1e-3, momentum: 0.9 },
     seeds:
-      "seed 002's SGDMomentum (v ← μv + g from v = 0, so v₁ = g) and seed 004's Simple_Momentum (v₁ = g, then v ← μv + g): both are torch's momentum with dampening 0.",
+      "the lab's SGDMomentum (v ← μv + g from v = 0, so v₁ = g) and the tutorial's Simple_Momentum (v₁ = g, then v ← μv + g): both are torch's momentum with dampening 0.",
   },
   {
     key: "nesterov",
     label: "Nesterov momentum",
     def: sgd,
     options: { lr: 1e-3, momentum: 0.9, nesterov: true },
-    seeds: "seed 004's Simple_Nesterov: steps along g + μv, torch's nesterov=True.",
+    seeds: "the gradient-descent tutorial's Simple_Nesterov: steps along g + μv, torch's nesterov=True.",
   },
   {
     key: "adagrad",
     label: "Adagrad",
     def: adagrad,
     options: { lr: 1e-2 },
-    seeds: "seed 002's Adagrad: G ← G + g², θ ← θ − lr·g/(√G + ε), with initial_accumulator_value = init_acc_sqr_grad and ε = 1e-10.",
+    seeds: "the optimizers-from-scratch lab's Adagrad: G ← G + g², θ ← θ − lr·g/(√G + ε), with initial_accumulator_value = init_acc_sqr_grad and ε = 1e-10.",
   },
-  { key: "adadelta", label: "Adadelta", def: adadelta, options: { lr: 1.0, rho: 0.9, eps: 1e-6 }, seeds: "seed 002's Adadelta(lr=1.0, rho=0.9, eps=1e-6): torch's defaults." },
-  { key: "rmsprop", label: "RMSprop", def: rmsprop, options: { lr: 1e-2, alpha: 0.99, eps: 1e-8 }, seeds: "seed 002's RMSprop(lr=1e-2, alpha=0.99, eps=1e-8): torch's defaults, uncentered, no momentum." },
+  { key: "adadelta", label: "Adadelta", def: adadelta, options: { lr: 1.0, rho: 0.9, eps: 1e-6 }, seeds: "the lab's Adadelta(lr=1.0, rho=0.9, eps=1e-6): torch's defaults." },
+  { key: "rmsprop", label: "RMSprop", def: rmsprop, options: { lr: 1e-2, alpha: 0.99, eps: 1e-8 }, seeds: "the lab's RMSprop(lr=1e-2, alpha=0.99, eps=1e-8): torch's defaults, uncentered, no momentum." },
   {
     key: "adam",
     label: "Adam",
     def: adam,
     options: { lr: 1e-3 },
-    seeds: "seed 002's Adam (once its exercise bug is fixed) and seed 004's Simple_ADAM: torch's defaults, no weight decay.",
+    seeds: "the lab's Adam (once its exercise bug is fixed) and the gradient-descent tutorial's Simple_ADAM: torch's defaults, no weight decay.",
   },
   {
     key: "adamw",
     label: "AdamW",
     def: adamw,
     options: { lr: 1e-3, weight_decay: 1e-2 },
-    seeds: "no seed class; seed 001 claims torch's Adam is AdamW — it is not: Adam adds λθ to the gradient, AdamW shrinks θ directly.",
+    seeds: "no notebook writes it out; the Understanding-Adam notebook claims torch's Adam is AdamW — it is not: Adam adds λθ to the gradient, AdamW shrinks θ directly.",
   },
 ];
 

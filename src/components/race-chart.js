@@ -4,8 +4,17 @@
 import * as Plot from "@observablehq/plot";
 import {optimizerForm} from "./optimizer-form.js";
 
-/** One colour per preset, in preset order (Tableau 10, without its greys). */
-export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#edc948"];
+/** One colour per preset, in preset order (Tableau 10, without its greys), then six more for torch's others. */
+export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#edc948", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#17becf"];
+/**
+ * A dash pattern per path as well as a colour: several paths often share one valley floor, where orange,
+ * yellow and brown cannot be told apart by colour alone.
+ */
+export const raceDashes = [null, "7,3", "2,2", null, "7,3", "2,2", null, "7,3", "4,2,1,2", null, "7,3", "2,2", "4,2,1,2", null];
+
+/** Which paths a reader has hidden, by entry key; kept while the page is open (a new surface keeps them). */
+const hidden = new Set();
+let hiddenSeeded = false;
 
 const SVG = "http://www.w3.org/2000/svg";
 const svgEl = (name, attrs = {}) => {
@@ -33,13 +42,18 @@ const css = `
 .descent-race .handle:focus { outline: none; }
 .descent-race .handle:focus-visible, .descent-race .handle.dragging { stroke: var(--theme-foreground-focus, #3b5fc0); stroke-width: 3; }
 .descent-race-legend { list-style: none; margin: 0; padding: 0; min-width: 250px; flex: 1 1 250px; max-width: 340px; }
-.descent-race-legend li { display: grid; grid-template-columns: 22px 1fr; column-gap: 6px; padding: 3px 4px; border-radius: 4px; cursor: default; }
+.descent-race-legend li { display: grid; grid-template-columns: 40px 1fr; column-gap: 6px; padding: 3px 4px; border-radius: 4px; cursor: default; }
+.descent-race-legend .pick { display: flex; gap: 4px; align-items: flex-start; cursor: pointer; }
+.descent-race-legend .pick input { margin: 3px 0 0; }
+.descent-race-legend li.off .name, .descent-race-legend li.off .meta { opacity: 0.45; }
 .descent-race-legend li:hover { background: var(--theme-background-alt, #f4f4f4); }
-.descent-race-legend .swatch { width: 18px; height: 4px; border-radius: 2px; margin-top: 7px; }
+.descent-race-legend .swatch { width: 18px; height: 4px; border-radius: 2px; margin-top: 7px; flex: none; }
 .descent-race-legend .name { font-weight: 600; }
 .descent-race-legend .meta { grid-column: 2; color: var(--theme-foreground-muted); font-variant-numeric: tabular-nums; }
 .descent-race-legend .bad .meta { color: var(--theme-red, #d62728); }
 .descent-race-timing { font-variant-numeric: tabular-nums; color: var(--theme-foreground-muted); }
+.descent-race-tech { color: var(--theme-foreground-muted); font-size: 12px; margin-top: 0.25rem; }
+.descent-race-tech summary { cursor: pointer; }
 .descent-race-panel { font: 13px var(--sans-serif); margin: 0.5rem 0 1rem; max-width: 1000px; }
 .descent-race-panel > summary { cursor: pointer; font-weight: 600; }
 .descent-race-panel .optimizers { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0 1rem; margin-top: 0.4rem; }
@@ -92,8 +106,11 @@ export function racePanel(entries, {colors = raceColors, url = false} = {}) {
  * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
  * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
  * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
+ * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page).
  */
-export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, colors = raceColors, width = 640, invalidation} = {}) {
+export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, colors = raceColors, width = 640, invalidation, hiddenAtFirst = []} = {}) {
+  if (!hiddenSeeded) hiddenAtFirst.forEach((key) => hidden.add(key));
+  hiddenSeeded = true;
   const surface = race.surface;
   const {x: [x1, x2], y: [y1, y2]} = surface.domain;
   const fmin = surface.value(...surface.minimum);
@@ -126,7 +143,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const clip = svgEl("clipPath", {id: clipId});
   clip.append(svgEl("rect", {x: px1, y: py1, width: px2 - px1, height: py2 - py1}));
   const overlay = svgEl("g", {"clip-path": `url(#${clipId})`});
-  const paths = race.entries.map((_, i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round"}));
+  const paths = race.entries.map((_, i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round", ...(raceDashes[i % raceDashes.length] ? {"stroke-dasharray": raceDashes[i % raceDashes.length]} : {})}));
   const heads = race.entries.map((_, i) => svgEl("path", {fill: colors[i % colors.length], stroke: "white", "stroke-width": 1}));
   overlay.append(...paths, ...heads);
   const handle = svgEl("circle", {class: "handle", r: 7, fill: "white", stroke: "black", "stroke-width": 2, tabindex: 0, role: "button",
@@ -140,10 +157,21 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const stepText = el("span", {class: "descent-race-timing"});
   const reset = el("button", {type: "button"}, "Reset start");
   const timing = el("p", {class: "descent-race-timing"});
+  const tech = el("details", {class: "descent-race-tech"}, el("summary", {}, "How fast this ran"), timing);
   const legend = el("ol", {class: "descent-race-legend", "aria-label": "optimizers"});
   const items = race.entries.map((entry, i) => {
     const meta = el("span", {class: "meta"});
-    const li = el("li", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), el("span", {class: "name"}, entry.label), meta);
+    const show = el("input", {type: "checkbox", "aria-label": `show ${entry.label}'s path`});
+    show.checked = !hidden.has(entry.key);
+    show.addEventListener("input", (event) => {
+      event.stopPropagation(); // a view of the chart, not a page input
+      if (show.checked) hidden.delete(entry.key);
+      else hidden.add(entry.key);
+      draw();
+    });
+    const dash = raceDashes[i % raceDashes.length];
+    const swatch = el("span", {class: "swatch", style: dash ? `background: repeating-linear-gradient(90deg, ${colors[i % colors.length]} 0 5px, transparent 5px 8px)` : `background:${colors[i % colors.length]}`});
+    const li = el("li", {}, el("label", {class: "pick"}, show, swatch), el("span", {class: "name"}, entry.label), meta);
     li.addEventListener("mouseenter", () => paths.forEach((p, j) => p.setAttribute("stroke-opacity", j === i ? 1 : 0.15)));
     li.addEventListener("mouseleave", () => paths.forEach((p) => p.removeAttribute("stroke-opacity")));
     legend.append(li);
@@ -153,8 +181,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const root = el("div", {class: "descent-race"},
     style(),
     el("div", {class: "descent-race-controls"}, play, slider, stepText, reset),
-    el("div", {class: "descent-race-row"}, svg, legend),
-    timing);
+    el("div", {class: "descent-race-row"}, el("div", {}, svg, contourLegend(svg, surface)), legend),
+    tech);
 
   const round = (v) => Math.round(v * 1000) / 1000;
   let startPoint = [...(start ?? surface.start)];
@@ -168,6 +196,9 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     handle.setAttribute("cy", sy.apply(hy));
     handle.setAttribute("aria-label", `start point (${hx.toFixed(2)}, ${hy.toFixed(2)}); drag it, or use the arrow keys`);
     result.tracks.forEach((t, i) => {
+      const off = hidden.has(race.entries[i].key);
+      paths[i].style.display = heads[i].style.display = off ? "none" : "";
+      items[i].li.classList.toggle("off", off);
       const n = Math.min(k + 1, t.points);
       let d = "";
       for (let j = 0; j < n; j++) d += `${j ? "L" : "M"}${clampPx(sx.apply(t.xs[j])).toFixed(1)},${clampPx(sy.apply(t.ys[j])).toFixed(1)}`;
@@ -304,7 +335,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
       let last = performance.now();
       let carry = 0;
       const tick = (now) => {
-        carry += (now - last) * perMs;
+        // A frame's timestamp can precede the performance.now() read when play was pressed: never step back.
+        carry = Math.max(0, carry + (now - last) * perMs);
         last = now;
         const advance = Math.floor(carry);
         carry -= advance;
@@ -335,8 +367,22 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     if (frame) cancelAnimationFrame(frame);
   });
 
-  rerun();
+  // Arrival: the paths draw themselves over a few seconds, unless the reader asked for less motion.
+  const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  rerun().then(() => {
+    if (still || dragging) return;
+    k = 0;
+    slider.value = "0";
+    setPlaying(true);
+  });
   return root;
+}
+
+/** The contour shading's scale, under the chart: what a darker band means. */
+function contourLegend(svg, surface) {
+  const legend = Plot.legend({color: svg.scale("color"), label: surface.logContours ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
+  legend.classList.add("descent-race-contours");
+  return legend;
 }
 
 /**

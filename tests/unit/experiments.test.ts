@@ -192,3 +192,38 @@ describe("experiments", () => {
     assert.throws(() => raceSnapshot({ surface: "nope", start: [0, 0], steps: 1, choices }), /Unknown surface "nope"/);
   });
 });
+
+describe("the landing race's notes say what the default race shows", () => {
+  const final = (key: string) => {
+    const surface = surfaces.find((s) => s.key === key)!;
+    const snap = raceSnapshot({ surface: key, start: surface.start, steps: 500, choices: raceEntries(surface) });
+    const f0 = surface.value(...surface.minimum);
+    return Object.fromEntries(snap.lanes.map((l) => [l.key, { gap: l.points.at(-1)!.loss - f0, x: l.points.at(-1)!.x, y: l.points.at(-1)!.y, diverged: l.status !== "done" }]));
+  };
+  test("Rosenbrock: momentum, Nesterov and Adam near the star; SGD, Adagrad, Adadelta far; RMSprop about half-way", () => {
+    const r = final("rosenbrock");
+    for (const k of ["momentum", "nesterov", "adam"]) assert.ok(r[k].gap < 0.02 && r[k].x > 0.85, k);
+    for (const k of ["sgd", "adagrad", "adadelta"]) assert.ok(r[k].gap > 3 && r[k].x < -0.5, k);
+    assert.ok(r.rmsprop.x > -0.5 && r.rmsprop.x < 0.5, "RMSprop stops about half-way");
+  });
+  test("ill-conditioned: all but Adadelta at the minimum to float32 precision; Adadelta far along x", () => {
+    const r = final("ill-conditioned");
+    for (const [k, v] of Object.entries(r)) if (k !== "adadelta") assert.ok(v.gap < 1e-10, k);
+    assert.ok(Math.abs(r.adadelta.x) > 1);
+  });
+  test("Beale: all near (3, 0.5), Adam closest, Adadelta furthest", () => {
+    const r = final("beale");
+    const gaps = Object.entries(r).map(([k, v]) => [k, v.gap] as const).sort((a, b) => a[1] - b[1]);
+    assert.equal(gaps[0][0], "adam");
+    assert.equal(gaps.at(-1)![0], "adadelta");
+    for (const [k, v] of Object.entries(r)) assert.ok(Math.abs(v.x - 3) < 0.7 && !v.diverged, k);
+  });
+  test("saddle: all but Adadelta at (0, √2); started on the ridge, none leaves it", () => {
+    const r = final("saddle");
+    for (const [k, v] of Object.entries(r)) if (k !== "adadelta") assert.ok(Math.abs(v.y - Math.SQRT2) < 1e-3 && Math.abs(v.x) < 1e-3, k);
+    assert.ok(Math.abs(r.adadelta.x) > 0.1);
+    const surface = surfaces.find((s) => s.key === "saddle")!;
+    const ridge = raceSnapshot({ surface: "saddle", start: [-2.5, 0], steps: 500, choices: raceEntries(surface) });
+    for (const l of ridge.lanes) assert.equal(l.points.at(-1)!.y, 0, l.key);
+  });
+});
