@@ -6,7 +6,7 @@
 import { DivergedError } from "../train/diverged.js";
 import type { Lane, Point } from "./types.js";
 
-export function failedLane<P extends Point>(lane: Lane<P>, error: unknown): Lane<P> {
+export function failedLane<L extends Lane<any>>(lane: L, error: unknown): L {
   if (error instanceof DivergedError) return { ...lane, status: "diverged", error: error.message, divergedAt: error.step };
   return { ...lane, status: "invalid", error: error instanceof Error ? error.message : String(error) };
 }
@@ -16,3 +16,8 @@ export function lane<P extends Point>(key: string, label: string, points: P[] = 
 }
 
 export const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** Every lane's points as rows, each tagged with its lane's label under `field` (a chart's series channel). */
+export function laneRows<P extends Point>(lanes: readonly Lane<P>[], field = "optimizer"): (P & Record<string, string | number>)[] {
+  return lanes.flatMap((l) => l.points.map((p) => ({ ...p, [field]: l.label })));
+}
