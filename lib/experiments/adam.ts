@@ -15,15 +15,25 @@ import { createOptimizer } from "../optimizers/optimizer.js";
 import { adamWithSquaredFirstMoment } from "../optimizers/pitfalls.js";
 import { maxRelativeDifference, RegressionRun, SEED001_DEMO, tfTrainAdam } from "../train/adam-demo.js";
 import { nextMacrotask } from "../train/loop.js";
-import { failedLane, lane, now } from "./lanes.js";
+import { failedLane, lane, now, reportEvery } from "./lanes.js";
 import type { Experiment, Lane, Point, Snapshot } from "./types.js";
 
 /** The random-data example's settings the reader changes; the sizes are SEED001_DEMO's. */
+/**
+ * How often a run reports while it trains. Every report redraws every cell that shows the run, and on this
+ * long page a redraw (new Plot SVGs and their style elements, tables, a full relayout) measured 100–900 ms on a
+ * loaded 2-core machine, far more than a step: two reports a second keep the page live without keeping
+ * its main thread busy. The first report goes at once (a rerun draws its first point without waiting).
+ */
+export const REPORT_EVERY_MS = 500;
+
 export interface RandomDataSpec {
   lr: number;
   steps: number;
   /** Seeds the data and the initial weights. */
   seed: number;
+  /** Least time between snapshots while training, ms (default REPORT_EVERY_MS; the first and the last always go). */
+  reportEveryMs?: number;
 }
 
 export type LossPoint = { step: number; loss: number };
@@ -85,8 +95,9 @@ function stepSizesOf(optimizer: ReturnType<typeof createOptimizer>, { lr, step }
  * Adam and one by `tf.train.adam` (given torch's ε = 1e-8), step for step. A failure of either (diverged,
  * invalid) stops both: the other lane is "stopped".
  */
-export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> = async function* ({ lr, steps, seed }, { signal }) {
+export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> = async function* ({ lr, steps, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
   const t0 = now();
+  const due = reportEvery(reportEveryMs);
   const { betas, eps } = adam.defaults;
   let ours = lane<LossPoint>("ours", OURS_LABEL);
   let theirs = lane<LossPoint>("theirs", THEIRS_LABEL);
@@ -125,7 +136,7 @@ export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> =
       if (t < steps) {
         await nextMacrotask();
         if (signal.aborted) break;
-        yield snapshot(false);
+        if (due()) yield snapshot(false);
       }
     }
     const status = signal.aborted ? "stopped" : "done";
@@ -165,8 +176,9 @@ export interface PitfallSpec extends RandomDataSpec {
  * The other notebook's Adam, whose first moment averages g² instead of g, on the same problem from the same
  * start. Two lanes: Adam (the reference, relabelled "Adam", as given) and the buggy variant.
  */
-export const adamPitfall: Experiment<PitfallSpec, LossPoint> = async function* ({ lr, steps, seed, reference }, { signal }) {
+export const adamPitfall: Experiment<PitfallSpec, LossPoint> = async function* ({ lr, steps, seed, reference, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
   const t0 = now();
+  const due = reportEvery(reportEveryMs);
   const adamLane: Lane<LossPoint> = { ...reference, key: "adam", label: "Adam" };
   let buggy = lane<LossPoint>("pitfall", PITFALL_LABEL);
   const snapshot = (done: boolean): Snapshot<LossPoint> => ({ lanes: [adamLane, buggy], step: buggy.points.length, totalSteps: steps, done, elapsedMs: now() - t0 });
@@ -180,7 +192,7 @@ export const adamPitfall: Experiment<PitfallSpec, LossPoint> = async function* (
       if (t < steps) {
         await nextMacrotask();
         if (signal.aborted) break;
-        if (t % 10 === 0) yield snapshot(false);
+        if (due()) yield snapshot(false);
       }
     }
     buggy = { ...buggy, status: signal.aborted ? "stopped" : "done" };

@@ -7,7 +7,7 @@
  *  - digits-stale: the notebook's SGD cell replayed with its stale-optimizer bug and without.
  * The spec carries the whole decoded dataset (1,797 images, its typed arrays travel by structured clone);
  * the experiment splits it as the page does. After every epoch each hands the thread back (a macrotask), so
- * a cancel is seen within one epoch (898 steps, a few milliseconds).
+ * a cancel is seen within one epoch (898 steps, a few milliseconds); it reports at most every 200 ms.
  */
 import type { Dataset } from "../data/dataset.js";
 import { adagrad } from "../optimizers/adagrad.js";
@@ -17,8 +17,16 @@ import { sgd } from "../optimizers/sgd.js";
 import { splitDigits } from "../data/digits.js";
 import { crossValidate, digitsRuns as runDigits, staleOptimizerReplay, type CrossValidation, type DigitsRunRow, type FoldResult, type StaleRow } from "../fast/experiments.js";
 import { nextMacrotask } from "../train/loop.js";
-import { failedLane, lane, now } from "./lanes.js";
+import { failedLane, lane, now, reportEvery } from "./lanes.js";
 import type { Experiment, Lane, LaneStatus, OptimizerChoice, Point, Snapshot } from "./types.js";
+
+/**
+ * How often a run reports while it trains. Every report redraws every cell that shows the run, and on this
+ * long page a redraw (new Plot SVGs and their style elements, tables, a full relayout) measured 100–900 ms on a
+ * loaded 2-core machine, far more than a step: two reports a second keep the page live without keeping
+ * its main thread busy. The first report goes at once (a rerun draws its first point without waiting).
+ */
+export const REPORT_EVERY_MS = 500;
 
 /** One run of the table: an optimizer choice and what is done to its inputs or its loss. */
 export interface DigitsRunChoice extends Omit<OptimizerChoice, "key"> {
@@ -34,6 +42,8 @@ export interface DigitsRunChoice extends Omit<OptimizerChoice, "key"> {
 
 export interface DigitsRunsSpec {
   digits: Dataset;
+  /** Least time between snapshots while training, ms (default REPORT_EVERY_MS; the first and the last always go). */
+  reportEveryMs?: number;
   runs: DigitsRunChoice[];
   epochs: number;
   /** Seed of the initial weights, the same for every run. */
@@ -87,8 +97,9 @@ function runLane(row: DigitsRunRow, before: DigitsLane): DigitsLane {
 
 const stop = <L extends Lane>(l: L): L => (l.status === "running" || l.status === "waiting" ? { ...l, status: "stopped" } : l);
 
-export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function* ({ digits, runs, epochs, seed }, { signal }) {
+export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function* ({ digits, runs, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
   const t0 = now();
+  const due = reportEvery(reportEveryMs);
   const { train, test } = splitDigits(digits);
   let lanes = runs.map(waiting);
   const snapshot = (done: boolean): DigitsRunsSnapshot => ({ lanes, step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: runs.length * epochs, done, elapsedMs: now() - t0 });
@@ -98,7 +109,7 @@ export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function
     if (progress.done) break;
     await nextMacrotask();
     if (signal.aborted) break;
-    yield snapshot(false);
+    if (due()) yield snapshot(false);
   }
   if (signal.aborted) lanes = lanes.map(stop);
   yield snapshot(true);
@@ -106,6 +117,8 @@ export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function
 
 export interface CrossValidationSpec {
   digits: Dataset;
+  /** Least time between snapshots while training, ms (default REPORT_EVERY_MS; the first and the last always go). */
+  reportEveryMs?: number;
   k: number;
   def: OptimizerChoice["def"];
   options: OptimizerChoice["options"];
@@ -134,8 +147,9 @@ function cvLane(key: "raw" | "standardized", cv: CrossValidation | null, status:
 }
 
 /** k-fold cross-validation of one optimizer, on the raw pixels and then standardised per fold. */
-export const digitsCrossValidation: Experiment<CrossValidationSpec> = async function* ({ digits, k, def, options, epochs, seed }, { signal }) {
+export const digitsCrossValidation: Experiment<CrossValidationSpec> = async function* ({ digits, k, def, options, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
   const t0 = now();
+  const due = reportEvery(reportEveryMs);
   const lanes: CrossValidationLane[] = [cvLane("raw", null, "waiting"), cvLane("standardized", null, "waiting")];
   const snapshot = (done: boolean): CrossValidationSnapshot => ({ lanes: [...lanes], step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: 2 * k, done, elapsedMs: now() - t0 });
   for (const [i, standardize] of [false, true].entries()) {
@@ -146,7 +160,7 @@ export const digitsCrossValidation: Experiment<CrossValidationSpec> = async func
         if (cv.done) break;
         await nextMacrotask();
         if (signal.aborted) break;
-        yield snapshot(false);
+        if (due()) yield snapshot(false);
       }
     } catch (error) {
       lanes[i] = failedLane(lanes[i], error);
@@ -159,6 +173,8 @@ export const digitsCrossValidation: Experiment<CrossValidationSpec> = async func
 
 export interface StaleSpec {
   digits: Dataset;
+  /** Least time between snapshots while training, ms (default REPORT_EVERY_MS; the first and the last always go). */
+  reportEveryMs?: number;
   epochs: number;
   seed: number;
 }
@@ -167,8 +183,9 @@ export type StaleLane = Lane<StaleRow & Point> & { running: number };
 export type StaleSnapshot = Omit<Snapshot, "lanes"> & { lanes: StaleLane[] };
 
 /** The notebook's SGD cell replayed with one optimizer for three models (its bug), then one per model. */
-export const digitsStale: Experiment<StaleSpec> = async function* ({ digits, epochs, seed }, { signal }) {
+export const digitsStale: Experiment<StaleSpec> = async function* ({ digits, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
   const t0 = now();
+  const due = reportEvery(reportEveryMs);
   const { train, test } = splitDigits(digits);
   const make = (buggy: boolean, rows: StaleRow[], running: number, status: LaneStatus): StaleLane => ({
     ...lane(buggy ? "buggy" : "fixed", buggy ? "one optimizer (the notebook)" : "one optimizer per model", rows.map((r) => ({ ...r }))),
@@ -184,7 +201,7 @@ export const digitsStale: Experiment<StaleSpec> = async function* ({ digits, epo
         if (p.done) break;
         await nextMacrotask();
         if (signal.aborted) break;
-        yield snapshot(false);
+        if (due()) yield snapshot(false);
       }
     } catch (error) {
       lanes[i] = failedLane(lanes[i], error);
