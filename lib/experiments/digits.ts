@@ -212,9 +212,12 @@ export const digitsStale: Experiment<StaleSpec> = async function* ({ digits, epo
   yield snapshot(true);
 };
 
-/** The rows the page's result tables show: the runs that have started, in order. */
-export function digitsRows(s: Pick<DigitsRunsSnapshot, "lanes">) {
-  return s.lanes
+/** A run the page has asked for but not started yet (lab.js's `runAfter`): no lanes. */
+type Pending = { pending: true; lanes?: undefined };
+
+/** The rows the page's result tables show: the runs that have started, in order (none while pending). */
+export function digitsRows(s: Pick<DigitsRunsSnapshot, "lanes"> | Pending) {
+  return (s.lanes ?? [])
     .filter((l) => l.status !== "waiting")
     .map((l) => ({
       label: l.label,
@@ -232,8 +235,8 @@ export function digitsRows(s: Pick<DigitsRunsSnapshot, "lanes">) {
 }
 
 /** One row per started cross-validation: the folds' accuracies, their mean ± sd, time and progress. */
-export function crossValidationRows(s: Pick<CrossValidationSnapshot, "lanes">, k: number) {
-  return s.lanes
+export function crossValidationRows(s: Pick<CrossValidationSnapshot, "lanes"> | Pending, k: number) {
+  return (s.lanes ?? [])
     .filter((l) => l.status !== "waiting")
     .map((l) => ({
       inputs: l.label,
@@ -246,8 +249,8 @@ export function crossValidationRows(s: Pick<CrossValidationSnapshot, "lanes">, k
 }
 
 /** The stale-optimizer tables' rows: each replay's finished models, labelled with the version. */
-export function staleRows(s: Pick<StaleSnapshot, "lanes">) {
-  return s.lanes.flatMap((l) => l.points.map((r) => ({ version: l.label, ...r })));
+export function staleRows(s: Pick<StaleSnapshot, "lanes"> | Pending) {
+  return (s.lanes ?? []).flatMap((l) => l.points.map((r) => ({ version: l.label, ...r })));
 }
 
 /**

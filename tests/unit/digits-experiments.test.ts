@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { DIGITS, parseDigitsCsv, splitDigits } from "../../lib/data/digits.js";
+import { constantPixels, DIGITS, parseDigitsCsv, splitDigits } from "../../lib/data/digits.js";
 import { crossValidate, digitsRuns as fastRuns, staleOptimizerReplay } from "../../lib/fast/experiments.js";
 import {
   crossValidationRows,
@@ -85,7 +85,11 @@ describe("digits-runs", () => {
   });
 });
 
-describe("digits-cv and digits-stale", () => {
+describe("digits-cv, digits-stale and the page's helpers", () => {
+  test("constantPixels: pixels 0, 32 and 39 never light up in the first 898 rows (as digits.test.ts finds with columnStats)", () => {
+    assert.deepEqual(constantPixels(train), [0, 32, 39]);
+  });
+
   test("digits-cv: crossValidate's folds, raw then standardised", async () => {
     const snap = await last(digitsCrossValidation(wire({ digits, k: 3, def: adam, options: { lr: 1e-3 }, epochs: 2, seed: 1 }), { signal }));
     for (const [i, standardize] of [false, true].entries()) {
@@ -96,6 +100,7 @@ describe("digits-cv and digits-stale", () => {
       assert.equal(lane.sd, direct.sd);
     }
     const rows = crossValidationRows(snap as any, 3);
+    assert.deepEqual(crossValidationRows({ pending: true }, 3), [], "nothing while the run waits for the page's first run");
     assert.deepEqual(rows.map((r) => [r.inputs, r.state]), [["pixels 0–16", "done"], ["standardised", "done"]]);
   });
 
