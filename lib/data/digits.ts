@@ -167,3 +167,9 @@ export function foldSplit(
   yTrain.set(labels.subarray(end), start);
   return { xTrain, yTrain, xTest: x.slice(start * features, end * features), yTest: labels.slice(start, end) };
 }
+
+/** The pixels that are 0 in every image of `ds` (σ = 0: standardising divides them by ε alone). */
+export function constantPixels(ds: Dataset): number[] {
+  const { std } = columnStats(toFeatures(ds), ds.height * ds.width);
+  return [...std.keys()].filter((j) => std[j] === 0);
+}

@@ -4,7 +4,16 @@ export { serve, diffSnapshot, type Port, type WireLane, type WireSnapshot, type 
 export { connect, mergeSnapshot, type Connection, type ConnectOptions } from "./client.js";
 export { experiments } from "./registry.js";
 export { surfaceRace, raceSnapshot, raceNotes, type RaceSpec, type RacePoint, type RaceSnapshot as SurfaceRaceSnapshot } from "./race.js";
-export { failedLane } from "./lanes.js";
+export { failedLane, laneRows, reportEvery, applyChanges, between } from "./lanes.js";
 export { parabola, lineFit, lineFitInit, type ParabolaSpec, type ParabolaPoint, type LineFitSpec, type LineFitPoint, type LineFitMeta, type LineFitSnapshot } from "./gradient-descent.js";
 export { classifierRace, type ClassifierRaceSpec, type ClassifierPoint, type ClassifierEval, type ClassifierLane, type ClassifierRaceSnapshot } from "./classifier-race.js";
 export { surfaceRun, type SurfaceRunSpec, type SurfaceRunSnapshot } from "./surface-run.js";
+export {
+  adamVsTfjs, adamPitfall, decay as adamDecay, snr as adamSnr, decayRows, lossTableRows, agreement, adamVsTfjsStatus, pitfallStatus, snrSpread, OURS_LABEL, THEIRS_LABEL, PITFALL_LABEL,
+  type RandomDataSpec, type PitfallSpec, type StatusLine, type LossPoint, type StepSizes, type AdamVsTfjsMeta, type AdamVsTfjsSnapshot, type DecaySpec, type DecayPoint, type DecayLane, type DecaySnapshot, type SnrSpec,
+} from "./adam.js";
+export {
+  digitsRuns as digitsRunsExperiment, digitsCrossValidation, digitsStale, digitsRows, crossValidationRows, staleRows,
+  NOTEBOOK_OPTIMIZERS, scalingRuns, lossScalingRuns, standardisingRuns, epochRows, digitsStatus, scalingFigures,
+  type DigitsRunChoice, type DigitsRunsSpec, type EpochPoint, type DigitsLane, type DigitsRunsSnapshot, type CrossValidationSpec, type CrossValidationLane, type CrossValidationSnapshot, type StaleSpec, type StaleLane, type StaleSnapshot,
+} from "./digits.js";

@@ -49,3 +49,23 @@ export async function* between<S>(control: RunControl | undefined, snapshot: () 
   if (control.paused) yield snapshot();
   await control.next();
 }
+
+/** Every lane's points as rows, each tagged with its lane's label under `field` (a chart's series channel). */
+export function laneRows<P extends Point>(lanes: readonly Lane<P>[], field = "optimizer"): (P & Record<string, string | number>)[] {
+  return lanes.flatMap((l) => l.points.map((p) => ({ ...p, [field]: l.label })));
+}
+
+/**
+ * Whether to report now: true on the first call, then at most every `ms`. A page redraws on every report it
+ * receives, and on a long page a redraw costs more than a step, so experiments that step quickly report less
+ * often than they step (as lib/train/race.ts's `reportEveryMs`). The last snapshot is always reported.
+ */
+export function reportEvery(ms = 200): () => boolean {
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (t - last < ms) return false;
+    last = t;
+    return true;
+  };
+}

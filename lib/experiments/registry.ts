@@ -3,6 +3,8 @@ import { lineFit, parabola } from "./gradient-descent.js";
 import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
+import { adamPitfall, adamVsTfjs, decay, snr } from "./adam.js";
+import { digitsCrossValidation, digitsRuns, digitsStale } from "./digits.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -11,4 +13,11 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "line-fit": lineFit,
   "classifier-race": classifierRace,
   "surface-run": surfaceRun,
+  "adam-vs-tfjs": adamVsTfjs,
+  "adam-pitfall": adamPitfall,
+  "adam-decay": decay,
+  "adam-snr": snr,
+  "digits-runs": digitsRuns,
+  "digits-cv": digitsCrossValidation,
+  "digits-stale": digitsStale,
 });

@@ -73,6 +73,8 @@ export interface DenseRunState {
   testLoss?: number;
   /** Why the run stopped early: "diverged at step k (loss = …)" or an invalid hyperparameter. */
   error?: string;
+  /** The error itself, for lib/experiments' one rule on how a lane ends (failedLane). */
+  cause?: unknown;
 }
 
 /**
@@ -94,6 +96,7 @@ export function* denseRun(spec: DenseRunSpec): Generator<DenseRunState, DenseRun
     }
   } catch (e) {
     state.error = (e as Error).message;
+    state.cause = e;
   }
   if (signal?.aborted) return state;
   const test = net.evaluate(data.xTest, data.yTest);

@@ -95,6 +95,20 @@ export function initAdam<T extends Vec<T>>(θ: T, o: Pick<AdamOptions, "amsgrad"
   return o.amsgrad ? { m: fill(0), v: fill(0), vmax: fill(0) } : { m: fill(0), v: fill(0) };
 }
 
+/** Kingma & Ba's Algorithm 1 as the paper states it, with PyTorch's defaults (the page "Adam, understood"). */
+export const algorithmTex = String.raw`\begin{aligned}
+&\textbf{given } \mathrm{lr} = 10^{-3},\ \beta_1 = 0.9, \\ &\phantom{\textbf{given }} \beta_2 = 0.999,\ \epsilon = 10^{-8} \\
+&m_0 \leftarrow 0,\quad v_0 \leftarrow 0,\quad t \leftarrow 0 \\
+&\textbf{while } \theta \text{ not converged:} \\
+&\quad t \leftarrow t + 1 \\
+&\quad g_t \leftarrow \nabla_\theta f_t(\theta_{t-1}) \\
+&\quad m_t \leftarrow \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\
+&\quad v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+&\quad \hat m_t \leftarrow m_t / (1-\beta_1^t) \\
+&\quad \hat v_t \leftarrow v_t / (1-\beta_2^t) \\
+&\quad \theta_t \leftarrow \theta_{t-1} - \mathrm{lr}\cdot \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+\end{aligned}`;
+
 export const adam: OptimizerDef<AdamOptions, "m" | "v", "vmax"> = {
   name: "adam",
   title: "Adam",

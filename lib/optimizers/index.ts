@@ -20,7 +20,7 @@ export { sgd, sgdUpdate, type SGDOptions, type SGDSlots } from "./sgd.js";
 export { adagrad, adagradUpdate, type AdagradOptions, type AdagradSlots } from "./adagrad.js";
 export { adadelta, adadeltaUpdate, type AdadeltaOptions, type AdadeltaSlots } from "./adadelta.js";
 export { rmsprop, rmspropUpdate, type RMSpropOptions, type RMSpropSlots } from "./rmsprop.js";
-export { adam, adamStep, adamUpdate, betaRanges, initAdam, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
+export { adam, algorithmTex as adamAlgorithmTex, adamStep, adamUpdate, betaRanges, initAdam, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
 export { adamw, adamwUpdate, type AdamWOptions } from "./adamw.js";
 export { nadam, nadamUpdate, muProduct, type NAdamOptions, type NAdamSlots } from "./nadam.js";
 export { radam, radamUpdate, type RAdamOptions, type RAdamSlots } from "./radam.js";

@@ -66,22 +66,36 @@ export interface SnrPoint {
   stream: number;
 }
 
+export interface SnrSweepOptions {
+  ratios?: number[];
+  streams?: number;
+  steps?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  seed?: number;
+}
+
 /**
  * For each signal-to-noise ratio r in `ratios`, `streams` independent gradient streams g = r + 1·z (σ = 1), run
  * for `steps` steps through Adam's recurrences; returns m̂/(√v̂ + ε) at the last step of every stream.
  */
-export function snrSweep({
+export function snrSweep(options: SnrSweepOptions = {}): SnrPoint[] {
+  return [...snrSweepRows(options)].flat();
+}
+
+/** `snrSweep`, one ratio's streams at a time (so a worker can hand back the thread between them). */
+export function* snrSweepRows({
   ratios = Array.from({ length: 41 }, (_, i) => -4 + i * 0.2),
   streams = 40,
   steps = 200,
   betas = [0.9, 0.999] as readonly [number, number],
   eps = 1e-8,
   seed = 1,
-} = {}): SnrPoint[] {
+}: SnrSweepOptions = {}): Generator<SnrPoint[], void, unknown> {
   const [β1, β2] = betas;
   const random = rng(seed);
-  const out: SnrPoint[] = [];
   for (const r of ratios) {
+    const out: SnrPoint[] = [];
     for (let s = 0; s < streams; s++) {
       const z = normals(steps, random);
       let m = 0;
@@ -95,8 +109,8 @@ export function snrSweep({
       const vHat = v / (1 - β2 ** steps);
       out.push({ snr: r, ratio: mHat / (Math.sqrt(vHat) + eps), stream: s });
     }
+    yield out;
   }
-  return out;
 }
 
 /**
@@ -123,6 +137,16 @@ export interface DecayRow {
   mean: number;
 }
 
+export interface DecayOptions {
+  lr?: number;
+  weightDecay?: number;
+  steps?: number;
+  scales?: readonly [number, number];
+  width?: number;
+  seed?: number;
+  every?: number;
+}
+
 /**
  * L2 weight decay inside Adam vs AdamW's decoupled decay, on weights whose gradients carry no signal, only
  * noise: g = scale·z. Two groups of `width` weights, all starting at 1, one with a large gradient scale and
@@ -130,28 +154,23 @@ export interface DecayRow {
  * to the gradient, and then divides by √v̂ — which the large gradients dominate, so for those weights the
  * decay is normalised away. Runs lib's own `adam` and `adamw` (Float32 engine) with the same `weight_decay`.
  */
-export function decayComparison({
-  lr = 1e-2,
-  weightDecay = 0.1,
-  steps = 1000,
-  scales = [10, 0.01] as readonly [number, number],
-  width = 200,
-  seed = 1,
-  every = 5,
-}: { lr?: number; weightDecay?: number; steps?: number; scales?: readonly [number, number]; width?: number; seed?: number; every?: number } = {}): DecayRow[] {
+export function decayComparison(options: DecayOptions = {}): DecayRow[] {
+  return [...decayRuns(options)].flat();
+}
+
+/** `decayComparison`, one recorded step (both groups' rows) at a time: Adam's whole run, then AdamW's. */
+export function* decayRuns({ lr = 1e-2, weightDecay = 0.1, steps = 1000, scales = [10, 0.01] as readonly [number, number], width = 200, seed = 1, every = 5 }: DecayOptions = {}): Generator<DecayRow[], void, unknown> {
   const groups = [`gradient scale ${scales[0]}`, `gradient scale ${scales[1]}`];
-  const rows: DecayRow[] = [];
   for (const [name, def] of [["Adam (L2 in the gradient)", adam], ["AdamW (decoupled)", adamw]] as const) {
     const opt = createFloatOptimizer(def, { lr, weight_decay: weightDecay });
     const params = scales.map(() => new Float32Array(width).fill(1));
     const random = rng(seed); // the same noise for both optimizers
-    const record = (step: number) => params.forEach((p, j) => rows.push({ step, optimizer: name, group: groups[j], mean: p.reduce((a, b) => a + b, 0) / width }));
-    record(0);
+    const record = (step: number) => params.map((p, j) => ({ step, optimizer: name, group: groups[j], mean: p.reduce((a, b) => a + b, 0) / width }));
+    yield record(0);
     for (let t = 1; t <= steps; t++) {
       const grads = scales.map((s) => normals(width, random, 0, s));
       opt.step(params, grads);
-      if (t % every === 0 || t === steps) record(t);
+      if (t % every === 0 || t === steps) yield record(t);
     }
   }
-  return rows;
 }

@@ -52,3 +52,16 @@ export function engineBadge() {
   );
   return slot;
 }
+
+/**
+ * Run experiment `name` once `promise` resolves (another run on the page has finished), with the spec
+ * `spec(value)`; until then the cell's value is `{pending: true}`. Leaving the cell cancels the run as usual.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {string} name
+ * @param {(value: T) => unknown} spec
+ */
+export async function* runAfter(promise, name, spec) {
+  yield {pending: true};
+  yield* lab.run(name, spec(await promise));
+}

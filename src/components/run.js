@@ -33,3 +33,10 @@ export function status(text, {error = false} = {}) {
   p.textContent = text;
   return p;
 }
+
+/** A promise and its resolve function, for a cell that waits until another cell's run has finished. */
+export function deferred() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return {promise, resolve};
+}

@@ -1,0 +1,35 @@
+/**
+ * Weight decay inside Adam (L2 in the gradient) vs AdamW (decoupled): each group's mean weight per step, one
+ * panel per optimizer, and AdamW's exact (1 − lr·λ)ᵗ as a dashed line in its panel.
+ */
+import * as Plot from "@observablehq/plot";
+import type { DecayRow } from "../optimizers/moments.js";
+
+export interface DecayChartOptions extends Plot.PlotOptions {
+  lr: number;
+  weightDecay: number;
+  steps: number;
+}
+
+export function decayChart(rows: readonly DecayRow[], { lr, weightDecay, steps, width = 640, ...rest }: DecayChartOptions) {
+  const exact = Array.from({ length: 101 }, (_, i) => {
+    const step = Math.round((i * steps) / 100);
+    return { step, mean: (1 - lr * weightDecay) ** step };
+  });
+  return Plot.plot({
+    width,
+    height: 300,
+    grid: true,
+    fx: { label: null },
+    x: { label: "step" },
+    y: { label: "mean weight" },
+    color: { legend: true },
+    ...rest,
+    marks: [
+      Plot.line(exact, { x: "step", y: "mean", stroke: "#aaa", strokeDasharray: "4,3", fx: () => "AdamW (decoupled)" }),
+      Plot.lineY(rows, { fx: "optimizer", x: "step", y: "mean", stroke: "group" }),
+      Plot.ruleY([0]),
+      ...(rest.marks ?? []),
+    ],
+  });
+}

@@ -1,0 +1,28 @@
+/** Mean training loss per epoch, one line with dots per run (lane), each labelled at its last epoch (log y). */
+import * as Plot from "@observablehq/plot";
+import type { Lane } from "../experiments/types.js";
+
+export interface EpochLossOptions extends Plot.PlotOptions {
+  /** The planned number of epochs: the x-axis runs 1 … max(2, epochs) from the start. */
+  epochs: number;
+  /** The runs' labels, for the colour domain (so colours do not move as runs start). */
+  labels: string[];
+}
+
+export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: number }>[], { epochs, labels, width = 640, ...rest }: EpochLossOptions) {
+  const points = lanes.flatMap((l) => l.points.map((p) => ({ optimizer: l.label, ...p })));
+  return Plot.plot({
+    width,
+    height: 300,
+    grid: true,
+    x: { label: "epoch", domain: [1, Math.max(2, epochs)] },
+    y: { label: "mean training loss", type: "log" },
+    color: { legend: true, domain: labels },
+    ...rest,
+    marks: [
+      Plot.line(points, { x: "epoch", y: "loss", stroke: "optimizer", marker: "dot" }),
+      Plot.text(points, Plot.selectLast({ x: "epoch", y: "loss", z: "optimizer", text: "optimizer", dx: 6, textAnchor: "start", fill: "optimizer" })),
+      ...(rest.marks ?? []),
+    ],
+  });
+}
