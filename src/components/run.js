@@ -1,3 +1,4 @@
+// @ts-check
 // Run bookkeeping shared by pages: a run number per (re)start, and markers on the main input and chart
 // that say whether the drawing is final (aria-busy for readers, data-* for the browser tests).
 
@@ -8,7 +9,12 @@ export function nextRun() {
   return ++runs;
 }
 
-/** Marks `chart` as the page's main chart, drawn by run `run`, finished or still running. */
+/**
+ * Marks `chart` as the page's main chart, drawn by run `run`, finished or still running.
+ * @param {Node} chart
+ * @param {{run: number, done: boolean}} state a snapshot from `run(...)` carries both
+ * @returns {HTMLDivElement}
+ */
 export function mainChart(chart, {run, done}) {
   const div = document.createElement("div");
   div.dataset.mainChart = "";
@@ -19,13 +25,24 @@ export function mainChart(chart, {run, done}) {
   return div;
 }
 
-/** Marks `input` as the page's main input; `testValue` is a valid value the browser test sets. */
+/**
+ * Marks `input` as the page's main input; `testValue` is a valid value the browser test sets.
+ * @template {HTMLElement} E
+ * @param {E} input
+ * @param {string | number} testValue
+ * @returns {E}
+ */
 export function mainInput(input, testValue) {
   input.dataset.mainInput = String(testValue);
   return input;
 }
 
-/** A one-line status: running, finished, or the reason a run stopped (divergence, bad hyperparameter). */
+/**
+ * A one-line status: running, finished, or the reason a run stopped (divergence, bad hyperparameter).
+ * @param {string} text
+ * @param {{error?: boolean}} [options]
+ * @returns {HTMLParagraphElement}
+ */
 export function status(text, {error = false} = {}) {
   const p = document.createElement("p");
   p.className = "descent-status" + (error ? " error" : "");

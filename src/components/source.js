@@ -1,11 +1,17 @@
+// @ts-check
 // Source code from lib/, extracted at build time (scripts/build-engine.ts): what the page shows is what runs.
 import {FileAttachment} from "observablehq:stdlib";
 import {symbols, assigningLines} from "../_descent/descent.js";
 import {tex} from "./tex.js";
 
+/** @type {Record<string, {file: string, code: string, html: string}>} */
 const sources = await FileAttachment("../_descent/sources.json").json();
 
 /** A highlighted code block for the region "path/in/lib.ts#name", captioned with its file. */
+/**
+ * @param {string} key
+ * @returns {HTMLElement}
+ */
 export function source(key) {
   const entry = sources[key];
   if (!entry) throw new Error(`No source region "${key}" in lib/ (mark one with // #region NAME).`);
@@ -15,7 +21,7 @@ export function source(key) {
   const code = document.createElement("code");
   code.className = "language-ts";
   // highlight.js output of our own source (escaped by it), one span per line so lines can be highlighted
-  code.innerHTML = entry.html.split("\n").map((line) => `<span class="code-line">${line}</span>`).join("\n");
+  code.innerHTML = entry.html.split("\n").map((/** @type {string} */ line) => `<span class="code-line">${line}</span>`).join("\n");
   pre.append(code);
   const caption = document.createElement("figcaption");
   caption.textContent = entry.file;
@@ -26,6 +32,10 @@ export function source(key) {
 /**
  * An equation beside its code, linked: hovering or focusing a symbol (\\sym{key}{…} in the TeX) highlights the
  * line(s) of code that compute it and shows `values()[key]` — its current value during a run — when given.
+ * @param {string} equation KaTeX with \\sym{key}{…} marks
+ * @param {string} key a source region, "path/in/lib.ts#name"
+ * @param {{values?: () => Record<string, string>}} [options]
+ * @returns {HTMLElement}
  */
 export function linked(equation, key, {values} = {}) {
   const pair = document.createElement("div");
@@ -43,8 +53,9 @@ export function linked(equation, key, {values} = {}) {
   pair.append(left, right);
   const lines = [...listing.querySelectorAll(".code-line")];
   const code = sources[key].code;
-  for (const el of math.querySelectorAll("[data-sym]")) {
-    const info = symbols[el.dataset.sym];
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (math.querySelectorAll("[data-sym]"))) {
+    const sym = el.dataset.sym ?? "";
+    const info = symbols[sym];
     if (!info) continue;
     el.tabIndex = 0;
     el.setAttribute("role", "button");
@@ -55,7 +66,7 @@ export function linked(equation, key, {values} = {}) {
       for (const t of targets) t.classList.add("active");
       for (const s of math.querySelectorAll("[data-sym].active")) s.classList.remove("active");
       el.classList.add("active");
-      const value = values?.()?.[el.dataset.sym];
+      const value = values?.()?.[sym];
       readout.textContent = `${info.code} — ${info.meaning}${targets.length ? `; computed on line ${targets.map((t) => lines.indexOf(t) + 1).join(", ")}` : ""}${value !== undefined ? `. Now: ${value}` : ""}`;
     };
     el.addEventListener("mouseenter", on);

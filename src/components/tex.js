@@ -1,3 +1,4 @@
+// @ts-check
 // KaTeX from this site's own copy: `tex` for inline math, `tex.block` for display math.
 import katex from "katex";
 import {katexStylesheet} from "../_descent/katex-assets.js";
@@ -11,6 +12,11 @@ if (!document.querySelector("link[data-katex]")) {
   document.head.append(link);
 }
 
+/**
+ * @param {string} source
+ * @param {boolean} displayMode
+ * @returns {HTMLElement}
+ */
 function render(source, displayMode) {
   const element = document.createElement(displayMode ? "div" : "span");
   // \sym{key}{…} marks a symbol (data-sym="key") for equation ↔ code linking; only \htmlData is trusted.
@@ -25,7 +31,12 @@ function render(source, displayMode) {
   return element;
 }
 
-/** Inline math, as a tagged template (tex`x^2`) or a call (tex("x^2")). */
+/**
+ * Inline math, as a tagged template (tex`x^2`) or a call (tex("x^2")).
+ * @param {string | TemplateStringsArray} strings
+ * @param {...unknown} values
+ * @returns {HTMLElement}
+ */
 export function tex(strings, ...values) {
   return render(typeof strings === "string" ? strings : String.raw(strings, ...values), false);
 }
@@ -33,6 +44,11 @@ export function tex(strings, ...values) {
 /**
  * Display math, shrunk to fit its column when it is wider (down to FIT_MIN of its size, so a phone shows
  * Adam's five lines whole instead of cut mid-formula); anything wider still scrolls.
+ */
+/**
+ * @param {string | TemplateStringsArray} strings
+ * @param {...unknown} values
+ * @returns {HTMLElement}
  */
 tex.block = function (strings, ...values) {
   const element = render(typeof strings === "string" ? strings : String.raw(strings, ...values), true);
@@ -43,8 +59,9 @@ tex.block = function (strings, ...values) {
 const FIT_MIN = 0.55;
 const fitting = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => entries.forEach((e) => fit(e.target))) : null;
 
+/** @param {Element} element */
 function fit(element) {
-  const display = element.querySelector(".katex-display") ?? element;
+  const display = /** @type {HTMLElement} */ (element.querySelector(".katex-display") ?? element);
   display.style.fontSize = "";
   // Parts of KaTeX's layout (struts, fixed kerns) do not scale with the font, so shrink in up to three passes.
   let scale = 1;
@@ -56,6 +73,7 @@ function fit(element) {
   display.toggleAttribute("data-scrolls", display.scrollWidth > display.clientWidth + 1);
 }
 
+/** @param {HTMLElement} element */
 function fitWidth(element) {
   fitting?.observe(element);
 }
