@@ -1,10 +1,17 @@
 export type { Experiment, Lane as ExperimentLane, LaneStatus as ExperimentLaneStatus, OptimizerChoice, Point, RunContext, Snapshot } from "./types.js";
 export { encode, decode, definitions } from "./wire.js";
 export { serve, diffSnapshot, type Port, type WireLane, type WireSnapshot, type HostOptions } from "./host.js";
-export { connect, mergeSnapshot, type Connection, type ConnectOptions } from "./client.js";
+export { connect, mergeSnapshot, finalSnapshot, type Connection, type ConnectOptions } from "./client.js";
 export { experiments } from "./registry.js";
 export { surfaceRace, raceSnapshot, type RaceSpec, type RacePoint, type RaceSnapshot as SurfaceRaceSnapshot } from "./race.js";
 export { failedLane } from "./lanes.js";
 export { parabola, lineFit, lineFitInit, type ParabolaSpec, type ParabolaPoint, type LineFitSpec, type LineFitPoint, type LineFitMeta, type LineFitSnapshot } from "./gradient-descent.js";
 export { classifierRace, type ClassifierRaceSpec, type ClassifierPoint, type ClassifierEval, type ClassifierLane, type ClassifierRaceSnapshot } from "./classifier-race.js";
 export { surfaceRun, type SurfaceRunSpec, type SurfaceRunSnapshot } from "./surface-run.js";
+export {
+  secondDerivatives, newtonSines, newtonDigits, hessianSpeed, digitsSpectrum, gdStability, DIGITS_METHODS, HESSIAN_METHODS,
+  type DigitsTrain, type PartialsMeta, type SinesSpec, type NewtonPoint, type NewtonRunSummary, type SinesMeta, type SinesSnapshot,
+  type DigitsRaceSpec, type DigitsRacePoint, type DigitsRaceRow, type DigitsRaceSnapshot, type HessianSpeedSpec, type HessianSpeedPoint,
+  type HessianSpeedSnapshot, type SpectrumMeta, type StabilitySpec, type StabilityPoint, type StabilityMeta, type StabilitySnapshot,
+} from "./newton.js";
+export * from "./newton-report.js";

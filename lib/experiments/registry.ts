@@ -3,6 +3,7 @@ import { lineFit, parabola } from "./gradient-descent.js";
 import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
+import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -11,4 +12,10 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "line-fit": lineFit,
   "classifier-race": classifierRace,
   "surface-run": surfaceRun,
+  "second-derivatives": secondDerivatives,
+  "newton-sines": newtonSines,
+  "newton-digits": newtonDigits,
+  "hessian-speed": hessianSpeed,
+  "digits-spectrum": digitsSpectrum,
+  "gd-stability": gdStability,
 });
