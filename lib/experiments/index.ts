@@ -15,3 +15,6 @@ export {
   type HessianSpeedSnapshot, type SpectrumMeta, type StabilitySpec, type StabilityPoint, type StabilityMeta, type StabilitySnapshot,
 } from "./newton.js";
 export * from "./newton-report.js";
+export { mnistRace, loadSource, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
+export { shareRun, type SharedRun } from "./share.js";
+export * from "./mnist-report.js";

@@ -4,6 +4,7 @@ import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
 import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
+import { mnistRace } from "./mnist-from-scratch.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -18,4 +19,5 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "hessian-speed": hessianSpeed,
   "digits-spectrum": digitsSpectrum,
   "gd-stability": gdStability,
+  "mnist-race": mnistRace,
 });
