@@ -5,7 +5,7 @@
  * (one matMul over the distinct entries). For the Newton page's "speed of the Hessian".
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { hessian, hessianVectorProduct, type ScalarFn } from "./hessian.js";
+import { hessianColumns, hessianVectorProduct, type ScalarFn } from "./hessian.js";
 import { softmaxRegressionHessian, softmaxRegressionHessianKronecker, softmaxRegressionLoss, softmaxRegressionSize } from "./softmax-regression.js";
 
 export type HessianMethod = "hvp" | "kronecker" | "blocks";
@@ -45,18 +45,46 @@ const median = (xs: number[]) => {
  * at a random θ. The "hvp" method needs enableSecondOrderGradients().
  */
 export function timeSoftmaxRegressionHessian(X: tf.Tensor2D, labels: tf.Tensor1D, options: HessianTimingOptions): HessianTiming {
+  const steps = hessianTiming(X, labels, options);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * {@link timeSoftmaxRegressionHessian} in slices: yields between Hessian-vector products and between timed
+ * runs, so a caller (the page's worker) can answer messages during the seconds n HVPs take. Only the time
+ * spent inside the generator counts: a run's time is the sum of its slices.
+ */
+export function* hessianTiming(X: tf.Tensor2D, labels: tf.Tensor1D, options: HessianTimingOptions): Generator<void, HessianTiming, void> {
   const { features, classes, method, seed = 1 } = options;
   const repeats = options.repeats ?? (method === "hvp" ? 1 : 3);
   const n = softmaxRegressionSize(features, classes);
   const Xs = features === X.shape[1] ? X : (tf.slice(X, [0, 0], [X.shape[0], features]) as tf.Tensor2D);
   const theta = tf.tidy(() => tf.randomNormal([n], 0, 0.1, "float32", seed) as tf.Tensor1D);
   const f: ScalarFn = (t) => softmaxRegressionLoss(t, Xs, labels, { classes });
-  const once = (): void => {
-    const H =
-      method === "hvp" ? hessian(f, theta) : method === "kronecker" ? softmaxRegressionHessianKronecker(theta, Xs, { classes }) : softmaxRegressionHessian(theta, Xs, { classes });
+  /** One Hessian, read back to JS; yields between its slices; returns the ms spent in it. */
+  function* once(): Generator<void, number, void> {
+    let ms = 0;
+    let t0 = performance.now();
+    let H: tf.Tensor2D;
+    if (method === "hvp") {
+      const columns = hessianColumns(f, theta);
+      for (;;) {
+        const r = columns.next();
+        if (r.done) {
+          H = r.value;
+          break;
+        }
+        ms += performance.now() - t0;
+        yield;
+        t0 = performance.now();
+      }
+    } else {
+      H = method === "kronecker" ? softmaxRegressionHessianKronecker(theta, Xs, { classes }) : softmaxRegressionHessian(theta, Xs, { classes });
+    }
     H.dataSync();
     H.dispose();
-  };
+    return ms + performance.now() - t0;
+  }
   try {
     if (method === "hvp") {
       // Warm up the kernels with one product (a whole untimed Hessian would double the cost).
@@ -64,13 +92,12 @@ export function timeSoftmaxRegressionHessian(X: tf.Tensor2D, labels: tf.Tensor1D
       e[0] = 1;
       tf.tidy(() => hessianVectorProduct(f, theta, tf.tensor1d(e)).dataSync());
     } else {
-      once();
+      yield* once();
     }
     const runs: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      once();
-      runs.push(performance.now() - t0);
+      yield;
+      runs.push(yield* once());
     }
     return { method, features, classes, n, ms: median(runs), runs, bytes: 4 * n * n };
   } finally {

@@ -42,6 +42,15 @@ export function hessianVectorProduct(f: ScalarFn, x: tf.Tensor1D, v: tf.Tensor1D
  * hundred parameters; prefer a closed form where one exists (softmax-regression.ts).
  */
 export function hessian(f: ScalarFn, x: tf.Tensor1D): tf.Tensor2D {
+  const columns = hessianColumns(f, x);
+  for (let r = columns.next(); ; r = columns.next()) if (r.done) return r.value;
+}
+
+/**
+ * {@link hessian} one column at a time: yields after each HVP (so a caller can give other work a turn between
+ * columns) and returns the symmetrised n×n Hessian. `hessian` is this generator run to the end.
+ */
+export function* hessianColumns(f: ScalarFn, x: tf.Tensor1D): Generator<number, tf.Tensor2D, void> {
   assertSecondOrderGradients();
   const n = x.shape[0];
   const out = new Float32Array(n * n);
@@ -51,6 +60,7 @@ export function hessian(f: ScalarFn, x: tf.Tensor1D): tf.Tensor2D {
     const column = tf.tidy(() => hessianVectorProduct(f, x, tf.tensor1d(e)));
     out.set(column.dataSync(), i * n);
     column.dispose();
+    if (i < n - 1) yield i;
   }
   // `out` holds columns in rows, i.e. Hᵀ; symmetrising makes the difference moot.
   for (let i = 0; i < n; i++) {

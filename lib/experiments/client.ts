@@ -195,3 +195,14 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
     },
   };
 }
+
+/**
+ * The last snapshot of a run, once it has finished: for a one-shot computation a page only shows when done
+ * (`(await finalSnapshot(run("digits-spectrum", spec))).meta`). Throws the run's error.
+ */
+export async function finalSnapshot<S>(snapshots: AsyncIterable<S>): Promise<S> {
+  let last: S | undefined;
+  for await (const s of snapshots) last = s;
+  if (last === undefined) throw new Error("The run ended without a snapshot");
+  return last;
+}

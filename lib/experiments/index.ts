@@ -1,7 +1,7 @@
 export type { Experiment, Lane as ExperimentLane, LaneStatus as ExperimentLaneStatus, OptimizerChoice, Point, RunContext, Snapshot } from "./types.js";
 export { encode, decode, definitions } from "./wire.js";
 export { serve, diffSnapshot, type Port, type WireLane, type WireSnapshot, type HostOptions } from "./host.js";
-export { connect, mergeSnapshot, type Connection, type ConnectOptions } from "./client.js";
+export { connect, mergeSnapshot, finalSnapshot, type Connection, type ConnectOptions } from "./client.js";
 export { experiments } from "./registry.js";
 export { surfaceRace, raceSnapshot, raceNotes, type RaceSpec, type RacePoint, type RaceSnapshot as SurfaceRaceSnapshot } from "./race.js";
 export { failedLane, laneRows, reportEvery, applyChanges, between } from "./lanes.js";
@@ -17,3 +17,13 @@ export {
   NOTEBOOK_OPTIMIZERS, scalingRuns, lossScalingRuns, standardisingRuns, epochRows, digitsStatus, scalingFigures,
   type DigitsRunChoice, type DigitsRunsSpec, type EpochPoint, type DigitsLane, type DigitsRunsSnapshot, type CrossValidationSpec, type CrossValidationLane, type CrossValidationSnapshot, type StaleSpec, type StaleLane, type StaleSnapshot,
 } from "./digits.js";
+export {
+  secondDerivatives, newtonSines, newtonDigits, hessianSpeed, digitsSpectrum, gdStability, DIGITS_METHODS, HESSIAN_METHODS,
+  type DigitsTrain, type PartialsMeta, type SinesSpec, type NewtonPoint, type NewtonRunSummary, type SinesMeta, type SinesSnapshot,
+  type DigitsRaceSpec, type DigitsRacePoint, type DigitsRaceRow, type DigitsRaceSnapshot, type HessianSpeedSpec, type HessianSpeedPoint,
+  type HessianSpeedSnapshot, type SpectrumMeta, type StabilitySpec, type StabilityPoint, type StabilityMeta, type StabilitySnapshot,
+} from "./newton.js";
+export * from "./newton-report.js";
+export { mnistRace, loadSource, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
+export { shareRun, type SharedRun } from "./share.js";
+export * from "./mnist-report.js";

@@ -5,6 +5,8 @@ import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
 import { adamPitfall, adamVsTfjs, decay, snr } from "./adam.js";
 import { digitsCrossValidation, digitsRuns, digitsStale } from "./digits.js";
+import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
+import { mnistRace } from "./mnist-from-scratch.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -20,4 +22,11 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "digits-runs": digitsRuns,
   "digits-cv": digitsCrossValidation,
   "digits-stale": digitsStale,
+  "second-derivatives": secondDerivatives,
+  "newton-sines": newtonSines,
+  "newton-digits": newtonDigits,
+  "hessian-speed": hessianSpeed,
+  "digits-spectrum": digitsSpectrum,
+  "gd-stability": gdStability,
+  "mnist-race": mnistRace,
 });

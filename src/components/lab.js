@@ -38,6 +38,23 @@ export function run(name, spec) {
   return lab.run(name, spec);
 }
 
+/**
+ * A second worker, started on first use, for computations that hold a worker for seconds at a time (a 650×650
+ * eigensolve, an exact Newton step): run there, they cannot delay a rerun of the page's main section in the
+ * first worker. Same backend rule, same experiments; the badge describes the first worker.
+ */
+/** @type {import("../../lib/experiments/client.js").Connection | null} */
+let background = null;
+/**
+ * @param {string} name
+ * @param {unknown} spec
+ */
+export function runInBackground(name, spec) {
+  background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, fallback: hereInstead});
+  Object.assign(window, {__descentBackgroundLab: background});
+  return background.run(name, spec);
+}
+
 /** The engine badge, filled in once the worker has chosen its backend. */
 export function engineBadge() {
   const slot = document.createElement("div");

@@ -88,9 +88,9 @@ const describe = (lane, queued) => {
     case "waiting":
       return queued ? "waiting for its turn" : "starting";
     case "invalid":
-      return `not run: ${lane.error?.message}`;
+      return `not run: ${lane.error?.message ?? lane.error}`;
     case "diverged":
-      return `stopped: ${lane.error?.message}`;
+      return `stopped: ${lane.error?.message ?? lane.error}`;
     case "stopped":
       return "stopped";
     default: {

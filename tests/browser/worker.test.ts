@@ -23,7 +23,7 @@ const LONG_TASK_MS = 75;
 const FIRST_POINT_MS = 225;
 
 /** Pages whose training runs in the worker. A page listed here that trains on the main thread fails. */
-const WORKER_PAGES = ["/", "/gradient-descent", "/optimizers", "/example", "/adam", "/digits"];
+const WORKER_PAGES = ["/", "/gradient-descent", "/optimizers", "/example", "/adam", "/digits", "/newton", "/mnist-from-scratch"];
 
 describe("training runs in a worker and the main thread stays responsive", () => {
   const site = useSite();
@@ -49,9 +49,9 @@ describe("training runs in a worker and the main thread stays responsive", () =>
         await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 120_000 });
         const trained = await page.evaluate(() => performance.now());
         const longTasks = await page.evaluate(([t0, t1]) => (window as any).__longTasks.filter((e: { start: number }) => e.start >= t0 && e.start <= t1), [loaded, trained]);
-        // The baseline is the worker with no run live: a page may start later runs when its main one is done
-        // (the Adam page's pitfall waits for it), and their tensors are not the baseline.
-        await page.waitForFunction(() => (window as any).__descentLab.open === 0, null, { timeout: 120_000 });
+        // The baseline is what the worker holds with no run live: on pages whose later sections still train
+        // when the main chart is done (the MNIST page queues 19 runs), wait for them first.
+        await page.waitForFunction(() => (window as any).__descentLab.open === 0, null, { timeout: 300_000 });
         const baseline = await page.evaluate(() => (window as any).__descentLab.memory());
 
         // Rerun with the main input's test value and time the first drawn snapshot of the new run.
@@ -75,7 +75,9 @@ describe("training runs in a worker and the main thread stays responsive", () =>
           [value, runBefore] as const,
         );
         await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 120_000 });
-        await page.waitForFunction(() => (window as any).__descentLab.open === 0, null, { timeout: 120_000 });
+        // Every run of the page must end before its tensors are counted: the MNIST page trains 19 runs, one after
+        // another, about two minutes here.
+        await page.waitForFunction(() => (window as any).__descentLab.open === 0, null, { timeout: 300_000 });
         const after = await page.evaluate(() => (window as any).__descentLab.memory());
         const longest = Math.max(0, ...longTasks.map((e: { duration: number }) => e.duration));
         t.diagnostic(`${path}: longest main-thread task while the default run trained (${(trained - loaded).toFixed(0)} ms) ${longest.toFixed(0)} ms (${longTasks.length} over 50 ms); first snapshot of a rerun drawn after ${firstPointMs.toFixed(0)} ms; worker tensors ${baseline.numTensors} → ${after.numTensors}`);

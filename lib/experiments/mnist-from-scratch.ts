@@ -1,0 +1,267 @@
+/**
+ * The page "Optimizers from scratch on MNIST" (src/mnist-from-scratch.md): nine fair races of the notebook's
+ * MLP (lib/train/race.ts), one per section, run in the page's worker.
+ *
+ * Data: the spec names the file by URL (the page passes FileAttachment(...).href), and the worker fetches it
+ * once and keeps it, so neither the 4.7 MB subset nor the 47 MB full training set is copied per run. While it
+ * downloads, every waiting run reports the bytes so far in `loading`.
+ *
+ * Order: the page's races share one RunQueue here in the worker, named by the spec's `queue`: one race
+ * trains at a time, the lowest `priority` first (page order), and a rerun of an earlier section takes over
+ * from a later one after its current step — what the page did when it trained on the main thread.
+ */
+import { augmentDefaults } from "../data/augment.js";
+import { decodeDataset } from "../data/format.js";
+import { stratifiedSubset, type Dataset } from "../data/dataset.js";
+import type { AccumulateMode } from "../train/accumulate.js";
+import { DivergedError } from "../train/diverged.js";
+import { RunQueue, trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
+import { nextMacrotask } from "../train/loop.js";
+import type { ClassifierPoint } from "./classifier-race.js";
+import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
+
+/** A dataset file of lib/data/format.ts, by absolute URL; `perClass` takes a balanced subset of it. */
+export interface DatasetSource {
+  url: string;
+  /** For error messages ("mnist-subset.bin: …"). */
+  name: string;
+  perClass?: number;
+}
+
+export type MnistChoice = OptimizerChoice & { accumulation?: number; accumulate?: AccumulateMode };
+
+export interface MnistRaceSpec extends Omit<TrainingRaceOptions, "signal" | "queue" | "lanes" | "data"> {
+  data: Omit<TrainingRaceOptions["data"], "dataset"> & { source: DatasetSource };
+  choices: MnistChoice[];
+  /** Races with the same queue name train one at a time, lowest `priority` first. */
+  queue?: string;
+}
+
+export interface MnistLane extends Lane<ClassifierPoint> {
+  step: number;
+  totalSteps: number;
+  /** Training time of this lane, ms (not time waiting for its turn). */
+  elapsedMs: number;
+  evalMs: number;
+  /** What the lane ran, as plain data (for exports): the optimizer's name and options, and its accumulation. */
+  spec: { optimizer: string; options: Record<string, unknown>; accumulation?: number; accumulate?: AccumulateMode };
+}
+
+export type MnistRaceSnapshot = Omit<Snapshot<ClassifierPoint>, "lanes"> & {
+  lanes: MnistLane[];
+  /** Waiting for its turn on the queue. */
+  queued: boolean;
+  /** The data file still downloading: bytes so far and in all (null once it is here). */
+  loading: { loaded: number; total: number } | null;
+};
+
+const datasets = new Map<string, { promise: Promise<Dataset>; loaded: number; total: number }>();
+const subsets = new Map<string, Dataset>();
+const queues = new Map<string, RunQueue>();
+
+/** Fetches and decodes a dataset file once per URL (a failed download is forgotten, so a rerun tries again). */
+function fetchDataset(url: string, name: string) {
+  let entry = datasets.get(url);
+  if (entry) return entry;
+  const state = { loaded: 0, total: NaN, promise: null as unknown as Promise<Dataset> };
+  state.promise = (async () => {
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`${name}: HTTP ${response.status} ${response.statusText}`);
+    state.total = Number(response.headers.get("content-length") ?? NaN);
+    const chunks: Uint8Array[] = [];
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      state.loaded += value.length;
+    }
+    const bytes = new Uint8Array(state.loaded);
+    let at = 0;
+    for (const c of chunks) bytes.set(c, (at += c.length) - c.length);
+    return decodeDataset(bytes, name);
+  })();
+  state.promise.catch(() => datasets.delete(url));
+  datasets.set(url, state);
+  entry = state;
+  return entry;
+}
+
+/**
+ * The dataset a source names, subset and all: yields {loaded, total} every 200 ms while the file downloads,
+ * returns the dataset (null if aborted first).
+ */
+export async function* loadSource(source: DatasetSource, signal: AbortSignal): AsyncGenerator<{ loaded: number; total: number }, Dataset | null, void> {
+  const key = `${source.url}#${source.perClass ?? "all"}`;
+  const cached = subsets.get(key);
+  if (cached) return cached;
+  const entry = fetchDataset(source.url, source.name);
+  let settled = false;
+  const done = entry.promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled && !signal.aborted) {
+    yield { loaded: entry.loaded, total: entry.total };
+    await Promise.race([done, new Promise((r) => setTimeout(r, 200))]);
+  }
+  if (signal.aborted) return null;
+  const full = await entry.promise;
+  const ds = source.perClass ? stratifiedSubset(full, source.perClass) : full;
+  subsets.set(key, ds);
+  return ds;
+}
+
+/**
+ * The race's snapshots, and its latest one again every `ms` while none comes (a race waiting for its turn
+ * on the queue sends nothing): the page's side of a run can only be cancelled when it receives something,
+ * so a cancelled race that is still waiting leaves the queue within a second.
+ */
+async function* heartbeat<T>(source: AsyncIterable<T>, ms: number): AsyncGenerator<T, void, undefined> {
+  const iterator = source[Symbol.asyncIterator]();
+  let last: T | undefined;
+  let next = iterator.next();
+  let finished = false;
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const r = await Promise.race([next, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+      clearTimeout(timer);
+      if (r === null) {
+        if (last !== undefined) yield last;
+        continue;
+      }
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      last = r.value;
+      next = iterator.next();
+      yield r.value;
+    }
+  } finally {
+    if (!finished) await iterator.return?.();
+  }
+}
+
+function toLane(l: RaceLane): MnistLane {
+  const stopped = l.status === "diverged" || l.status === "invalid";
+  const { def, options, accumulation, accumulate } = l.spec;
+  return {
+    key: l.key,
+    label: l.label,
+    status: l.status,
+    error: stopped ? (l.error?.message ?? l.status) : null,
+    ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
+    points: l.points,
+    step: l.step,
+    totalSteps: l.totalSteps,
+    elapsedMs: l.elapsedMs,
+    evalMs: l.evalMs,
+    spec: { optimizer: def.name, options, ...(accumulation !== undefined && { accumulation }), ...(accumulate !== undefined && { accumulate }) },
+  };
+}
+
+const waitingLane = (c: MnistChoice): MnistLane => ({
+  key: c.key,
+  label: c.label,
+  status: "waiting",
+  error: null,
+  points: [],
+  step: 0,
+  totalSteps: 0,
+  elapsedMs: 0,
+  evalMs: 0,
+  spec: { optimizer: c.def.name, options: c.options },
+});
+
+export const mnistRace = async function* ({ choices, data, queue, ...setup }: MnistRaceSpec, { signal }: RunContext): AsyncGenerator<MnistRaceSnapshot, void, undefined> {
+  const t0 = performance.now();
+  const load = loadSource(data.source, signal);
+  let r = await load.next();
+  for (; !r.done; r = await load.next()) {
+    yield { lanes: choices.map(waitingLane), step: 0, totalSteps: 0, done: false, elapsedMs: performance.now() - t0, queued: true, loading: r.value } satisfies MnistRaceSnapshot;
+  }
+  const dataset = r.value;
+  if (!dataset) return;
+  const { source: _source, ...rest } = data;
+  await nextMacrotask();
+  for await (const s of heartbeat(trainingRace({
+    ...setup,
+    data: { ...rest, dataset },
+    lanes: choices,
+    signal,
+    reportEveryMs: setup.reportEveryMs ?? 250,
+    ...(queue !== undefined && { queue: queues.get(queue) ?? queues.set(queue, new RunQueue()).get(queue)! }),
+  }), 1000)) {
+    const lanes = s.lanes.map(toLane);
+    yield {
+      lanes,
+      step: lanes.reduce((n, l) => n + l.step, 0),
+      totalSteps: lanes.reduce((n, l) => n + l.totalSteps, 0),
+      done: s.done,
+      elapsedMs: s.wallMs,
+      queued: s.queued,
+      loading: null,
+    } satisfies MnistRaceSnapshot;
+  }
+} satisfies Experiment<MnistRaceSpec, ClassifierPoint>;
+
+/** The page's settings for every race (one network, one init seed, one data seed and batch size). */
+export interface MnistPageSettings {
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  /** Images per class of the subset; ignored with `full`. */
+  perClass: number;
+  full: boolean;
+  augment: boolean;
+  /** Absolute URLs of the subset and of the full training set (FileAttachment(...).href). */
+  files: { subset: string; full: string };
+  normalization: { scale: number; mean: number; std: number };
+}
+
+/** The spec of one section's race: the notebook's MLP 784-256-256-10 (Kaiming-normal) on the page's data and seeds. */
+export function mnistRaceSpec(choices: MnistChoice[], priority: number, s: MnistPageSettings): MnistRaceSpec {
+  return {
+    sizes: [784, 256, 256, 10],
+    init: "kaiming-normal",
+    initSeed: s.seed,
+    epochs: s.epochs,
+    choices,
+    priority,
+    queue: "mnist-from-scratch",
+    data: {
+      source: s.full ? { url: s.files.full, name: "mnist-train.bin" } : { url: s.files.subset, name: "mnist-subset.bin", perClass: s.perClass },
+      batchSize: s.batchSize,
+      seed: s.seed,
+      augment: s.augment ? augmentDefaults : false,
+      normalize: s.normalization,
+    },
+  };
+}
+
+/**
+ * The PyTorch program of finished lanes (lib/export/pytorch.ts's shape): the notebook's network and data — a
+ * balanced subset of the same size, not these exact images, unless full.
+ */
+export function mnistPytorchRun(lanes: readonly Pick<MnistLane, "label" | "spec">[], s: Pick<MnistPageSettings, "seed" | "epochs" | "batchSize" | "perClass" | "full" | "augment">) {
+  return {
+    ...(lanes.length === 1
+      ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options } }
+      : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options })) }),
+    seed: s.seed,
+    model: { kind: "mlp", sizes: [784, 256, 256, 10], init: "kaiming-normal" },
+    data: { name: "mnist", batchSize: s.batchSize, epochs: s.epochs, ...(s.full ? {} : { perClass: s.perClass }), augment: s.augment },
+    loss: "cross_entropy",
+  };
+}
+
+/** The accumulation section's three lanes: plain mini-batches, k-step accumulation fixed, and the notebook's. */
+export function accumulationChoices(def: OptimizerChoice["def"], options: Record<string, unknown>, batchSize: number, k: number): MnistChoice[] {
+  return [
+    { key: "plain", label: `batch ${batchSize}, a step per batch`, def, options },
+    { key: "correct", label: `k = ${k}, fixed (batch ${batchSize * k})`, def, options, accumulation: k, accumulate: "correct" },
+    { key: "broken", label: `k = ${k}, notebook (zero_grad every batch)`, def, options, accumulation: k, accumulate: "broken" },
+  ];
+}
