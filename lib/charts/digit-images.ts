@@ -1,4 +1,8 @@
-/** The first `count` images of an 8×8 digits dataset side by side, one pixel per cell, ink 0–16 in greys. */
+/**
+ * The first `count` images of an 8×8 digits dataset side by side, one pixel per square, ink 0–16 in greys.
+ * Pixels are rects on linear scales: Plot.cell would put them on band scales, where a numeric [0, 90] domain
+ * is two bands and every cell falls outside them (the strip drew blank).
+ */
 import * as Plot from "@observablehq/plot";
 import type { Dataset } from "../data/dataset.js";
 
@@ -14,15 +18,16 @@ export function digitStrip(ds: Pick<Dataset, "images" | "height" | "width">, { c
     const p = i % (h * w);
     return { x: k * (w + 1) + (p % w), y: Math.floor(p / w), v: ds.images[k * h * w + p] };
   });
+  const columns = count * (w + 1) - 1;
   return Plot.plot({
     width,
-    height: 80,
+    height: Math.round((width / columns) * h),
     axis: null,
     margin: 0,
-    x: { domain: [0, count * (w + 1)] },
-    y: { domain: [0, h + 1], reverse: true },
+    x: { domain: [0, columns] },
+    y: { domain: [0, h], reverse: true },
     color: { scheme: "greys", domain: [0, 16] },
     ...rest,
-    marks: [Plot.cell(cells, { x: "x", y: "y", fill: "v", inset: 0 }), ...(rest.marks ?? [])],
+    marks: [Plot.rect(cells, { x1: "x", x2: (d: { x: number }) => d.x + 1, y1: "y", y2: (d: { y: number }) => d.y + 1, fill: "v" }), ...(rest.marks ?? [])],
   });
 }
