@@ -77,3 +77,18 @@ export function newtonSinesExport({ start, safeguarded }: { start: readonly numb
     },
   };
 }
+
+/**
+ * The digits page's default table and settings (src/digits.md: `table`, the epochs and seed inputs), for the
+ * PyTorch fixture src/data/digits-pytorch.json; a test checks them against the page's source.
+ */
+export const DIGITS_PAGE_DEFAULTS = Object.freeze({
+  runs: [
+    { label: "Adam", name: "adam", options: { lr: 1e-3 } },
+    { label: "SGD", name: "sgd", options: { lr: 1e-3 } },
+    { label: "RMSprop", name: "rmsprop", options: { lr: 1e-3 } },
+    { label: "Adagrad", name: "adagrad", options: { lr: 1e-2 } },
+  ],
+  epochs: 15,
+  initSeed: 1,
+});

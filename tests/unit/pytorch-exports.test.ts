@@ -15,10 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { adamDemoExport, digitsExport, lineFitExport, parabolaExport, pytorchCode, raceExport, surfaceRunExport, newtonSinesExport, type PyTorchConfig } from "../../lib/export/index.js";
+import { adamDemoExport, DIGITS_PAGE_DEFAULTS, digitsExport, lineFitExport, parabolaExport, pytorchCode, raceExport, surfaceRunExport, newtonSinesExport, type PyTorchConfig } from "../../lib/export/index.js";
 import { race, raceEntries } from "../../lib/race.js";
 import { surfaces } from "../../lib/surfaces.js";
 import { adam, adagrad, createOptimizer, preset, rmsprop, sgd } from "../../lib/optimizers/index.js";
+import type { AnyOptimizerDef } from "../../lib/optimizers/types.js";
 import { minimize } from "../../lib/train/minimize.js";
 import { variable } from "../../lib/train/parameters.js";
 import { linearData, splitRows } from "../../lib/data/synthetic.js";
@@ -155,18 +156,14 @@ test("gradient-descent's line-fit export runs (data embedded) and follows the pa
 });
 
 test("digits' export reads the CSV and reproduces the page's table: per-epoch loss to 1e-4, test accuracy to one image", () => {
-  const [epochs, initSeed] = [15, 1];
-  const table = [
-    { label: "Adam", def: adam, options: { lr: 1e-3 } },
-    { label: "SGD", def: sgd, options: { lr: 1e-3 } },
-    { label: "RMSprop", def: rmsprop, options: { lr: 1e-3 } },
-    { label: "Adagrad", def: adagrad, options: { lr: 1e-2 } },
-  ];
+  const { epochs, initSeed } = DIGITS_PAGE_DEFAULTS;
+  const defs: Record<string, AnyOptimizerDef> = { adam, sgd, rmsprop, adagrad };
+  const table = DIGITS_PAGE_DEFAULTS.runs.map((r) => ({ label: r.label, def: defs[r.name], options: r.options }));
   const digits = parseDigitsCsv(execFileSync("gzip", ["-dc", "data/digits.csv.gz"], { encoding: "utf8" }));
   const { train, test: testSet } = splitDigits(digits);
   let rows: { label: string; losses: number[]; accuracy?: number | null; testLoss?: number | null }[] = [];
   for (const p of digitsRuns({ train, test: testSet, runs: table, epochs, seed: initSeed })) if (p.done) rows = p.rows as typeof rows;
-  const out = runTorch("digits", digitsExport({ runs: table.map((d) => ({ label: d.label, name: d.def.name, options: d.options })), epochs, initSeed }), ["data/digits.csv.gz"]);
+  const out = runTorch("digits", digitsExport(DIGITS_PAGE_DEFAULTS), ["data/digits.csv.gz"]);
   for (const r of rows) {
     for (let e = 1; e <= epochs; e++) {
       const [, torchLoss] = numbers(lineOf(out, `${r.label} epoch ${e}:`));
@@ -177,6 +174,20 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
     assert.ok(Math.abs(correct - Math.round(r.accuracy! * 899)) <= 1, `${r.label}: torch ${correct} of 899, page ${r.accuracy! * 899}`);
     assert.ok(Math.abs(acc - r.accuracy!) <= 1.5 / 899 && rel(testLoss, r.testLoss!) <= 1e-3, `${r.label}: torch ${acc} / ${testLoss}, page ${r.accuracy} / ${r.testLoss}`);
   }
+  // The page's PyTorch column (src/data/digits-pytorch.json) is this program's printout, for these settings.
+  const fixture = JSON.parse(readFileSync("src/data/digits-pytorch.json", "utf8"));
+  assert.deepEqual(fixture.config, JSON.parse(JSON.stringify(DIGITS_PAGE_DEFAULTS)), "the fixture was made with the page's defaults: rerun scripts/digits-pytorch.ts");
+  assert.match(fixture.command, /scripts\/digits-pytorch\.ts/);
+  for (const f of fixture.results) assert.equal(f.accuracy, numbers(lineOf(out, `${f.label}: test accuracy`))[0], `${f.label}: fixture vs this run`);
+});
+
+test("DIGITS_PAGE_DEFAULTS are the digits page's defaults (read from src/digits.md)", () => {
+  const page = readFileSync("src/digits.md", "utf8");
+  const table = page.slice(page.indexOf("const table = ["), page.indexOf("];", page.indexOf("const table = [")));
+  const rows = [...table.matchAll(/\{label: "([^"]+)", def: (\w+), options: \{lr: ([\d.e-]+)\}/g)].map((m) => ({ label: m[1], name: m[2], options: { lr: Number(m[3]) } }));
+  assert.deepEqual(rows, DIGITS_PAGE_DEFAULTS.runs);
+  assert.match(page, new RegExp(`urlInput\\("epochs", Inputs\\.range\\(\\[1, 30\\], \\{value: ${DIGITS_PAGE_DEFAULTS.epochs},`));
+  assert.match(page, new RegExp(`urlInput\\("seed", Inputs\\.range\\(\\[1, 100\\], \\{value: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
 });
 
 test("adam's export rebuilds the page's random data and weights; its loss follows the page's Adam", () => {
