@@ -82,6 +82,8 @@ export interface MnistSpec {
   augment?: boolean;
   /** Evaluate loss and accuracy on the training and test sets at 0, every `every` samples and at the end. */
   every?: number;
+  /** Print every step's loss (the mean over its batch, before the update), as a loss-per-step chart shows. */
+  printSteps?: boolean;
 }
 
 export interface DigitsSpec {
@@ -499,7 +501,13 @@ function mnistLines(d: MnistSpec, m: ModelSpec, loss: string): string[] {
     "",
     "",
   ];
-  if (d.augment) lines.push("# The page augments its batches (rotate, shift); this program trains without augmentation.");
+  if (d.augment) {
+    lines.push(
+      "# NOT comparable step for step: the page augments its batches (rotate ±5°, shift ±2 px, from its seed) and this",
+      "# program trains on the images as they are. Compare the curves' shape, not their digits; turn augmentation",
+      "# off on the page for a run this program reproduces.",
+    );
+  }
   const report = d.every
     ? [
         "def report(label, model, samples):",
@@ -520,7 +528,7 @@ function mnistLines(d: MnistSpec, m: ModelSpec, loss: string): string[] {
     "for label, optimizer_class, options in OPTIMIZERS:",
     `    model = ${modelCall(m)}  # the page's initial weights, the same for every optimizer`,
     "    optimizer = optimizer_class(model.parameters(), **options)",
-    "    samples, next_report, diverged = 0, 0, False",
+    "    samples, steps, next_report, diverged = 0, 0, 0, False",
     ...(d.every ? ["    report(label, model, 0)", `    next_report = ${d.every}`] : []),
     `    for epoch in range(${d.epochs}):`,
     `        order = torch.from_numpy(DescentRandom(mix_seed(${d.seed}, epoch, 0)).permutation(len(X_train)))  # the page's batches`,
@@ -533,14 +541,19 @@ function mnistLines(d: MnistSpec, m: ModelSpec, loss: string): string[] {
     "                break",
     "            loss.backward()",
     "            optimizer.step()",
-    "            samples += len(batch)",
+    "            samples, steps = samples + len(batch), steps + 1",
+    ...(d.printSteps ? ['            print(f"{label} step {steps}: samples {samples}, loss {loss.item():.9g}")'] : []),
     ...(d.every ? ["            if samples >= next_report:", "                report(label, model, samples)", `                next_report += ${d.every}`] : []),
     "        if diverged:",
     "            break",
-    ...(d.every ? [] : ['        print(f"{label} epoch {epoch + 1}: last batch loss {loss.item():.9g}")']),
+    ...(d.every || d.printSteps ? [] : ['        print(f"{label} epoch {epoch + 1}: last batch loss {loss.item():.9g}")']),
     "    if diverged:",
-    '        print(f"{label}: diverged after {samples} samples")',
-    ...(d.every ? ["    elif samples != next_report - " + d.every + ":", "        report(label, model, samples)"] : ["    else:", "        report(label, model, samples)"]),
+    '        print(f"{label}: diverged at step {steps + 1}")',
+    ...(d.every
+      ? ["    elif samples != next_report - " + d.every + ":", "        report(label, model, samples)"]
+      : d.printSteps
+        ? []
+        : ["    else:", "        report(label, model, samples)"]),
   );
   return lines;
 }
