@@ -6,10 +6,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { digitsExport, DIGITS_PAGE_DEFAULTS, pytorchCode } from "../lib/export/index.js";
+import { digitsPyTorch, DIGITS_PAGE_DEFAULTS, pytorchCode } from "../lib/export/index.js";
 
 const PYTHON = "/usr/bin/python3";
-const config = digitsExport(DIGITS_PAGE_DEFAULTS);
+const config = digitsPyTorch(DIGITS_PAGE_DEFAULTS);
 const file = join(mkdtempSync(join(tmpdir(), "digits-pytorch-")), "digits.py");
 writeFileSync(file, pytorchCode(config));
 const started = Date.now();
@@ -23,7 +23,7 @@ const results = config.optimizers!.map(({ label }) => {
 });
 const fixture = {
   what: "The digits page's default PyTorch export, run under torch: test accuracy and loss after the last epoch, mean training loss per epoch.",
-  command: `node --import tsx scripts/digits-pytorch.ts  (runs: ${PYTHON} digits.py data/digits.csv.gz, digits.py = pytorchCode(digitsExport(DIGITS_PAGE_DEFAULTS)))`,
+  command: `node --import tsx scripts/digits-pytorch.ts  (runs: ${PYTHON} digits.py data/digits.csv.gz, digits.py = pytorchCode(digitsPyTorch(DIGITS_PAGE_DEFAULTS)))`,
   torch,
   seconds: Math.round((Date.now() - started) / 100) / 10,
   config: DIGITS_PAGE_DEFAULTS,

@@ -7,17 +7,17 @@ import { normals, rng } from "../random.js";
 import { TORCH_SURFACES, type PyTorchConfig, type PyTorchOptimizer } from "./pytorch.js";
 
 /** The landing race: every runner that could start, from `start`, `steps` steps; prints where each ends. */
-export function raceExport({ surface, start, steps, runners }: { surface: string; start: readonly number[]; steps: number; runners: PyTorchOptimizer[] }): PyTorchConfig {
+export function racePyTorch({ surface, start, steps, runners }: { surface: string; start: readonly number[]; steps: number; runners: PyTorchOptimizer[] }): PyTorchConfig {
   return { optimizers: runners, objective: { expr: TORCH_SURFACES[surface], start: [...start], steps, valueInFloat64: true } };
 }
 
 /** The optimizers page: one optimizer on a surface from its start; prints the point and f after the last step. */
-export function surfaceRunExport({ surface, start, steps, optimizer }: { surface: string; start: readonly number[]; steps: number; optimizer: PyTorchOptimizer }): PyTorchConfig {
+export function surfaceRunPyTorch({ surface, start, steps, optimizer }: { surface: string; start: readonly number[]; steps: number; optimizer: PyTorchOptimizer }): PyTorchConfig {
   return { optimizer, objective: { expr: TORCH_SURFACES[surface], start: [...start], steps, valueInFloat64: true } };
 }
 
 /** gradient-descent's parabola f(x) = x²: prints the page's table (every 20 iterations). */
-export function parabolaExport({ lr, momentum, iterations, start }: { lr: number; momentum: number; iterations: number; start: number }): PyTorchConfig {
+export function parabolaPyTorch({ lr, momentum, iterations, start }: { lr: number; momentum: number; iterations: number; start: number }): PyTorchConfig {
   return { optimizer: { name: "sgd", options: { lr, momentum } }, objective: { expr: "(x ** 2).sum()", start: [start], steps: iterations, every: 20 } };
 }
 
@@ -26,7 +26,7 @@ export function parabolaExport({ lr, momentum, iterations, start }: { lr: number
  * weights (normals from seed + 1) written into the program; x = [w₁, w₂, b]. Prints the training loss (before
  * the step) and the validation loss (after it) every 50 epochs, as the page's chart, and w, b at the end.
  */
-export function lineFitExport({ lr, momentum, epochs, seed }: { lr: number; momentum: number; epochs: number; seed: number }): PyTorchConfig {
+export function lineFitPyTorch({ lr, momentum, epochs, seed }: { lr: number; momentum: number; epochs: number; seed: number }): PyTorchConfig {
   const data = linearData({ n: 100, weights: [0.77, -0.56], seed });
   const [train, val] = splitRows(data.n, [0.8, 0.1, 0.1]);
   const rows = (name: string, [a, b]: [number, number]) => [
@@ -50,12 +50,12 @@ export function lineFitExport({ lr, momentum, epochs, seed }: { lr: number; mome
 }
 
 /** digits: the table's optimizers, one step per image, from the page's initial weights; the digits CSV on the command line. */
-export function digitsExport({ runs, epochs, initSeed }: { runs: PyTorchOptimizer[]; epochs: number; initSeed: number }): PyTorchConfig {
+export function digitsPyTorch({ runs, epochs, initSeed }: { runs: PyTorchOptimizer[]; epochs: number; initSeed: number }): PyTorchConfig {
   return { optimizers: runs, model: { kind: "linear", inputs: 64, outputs: 10, initSeed }, data: { name: "digits", epochs } };
 }
 
 /** adam's demo: seed 001's random-data regression, the page's data and weights from `seed`, loss every 50 steps. */
-export function adamDemoExport({ lr, betas, eps, steps, seed, sizes }: { lr: number; betas: readonly number[]; eps: number; steps: number; seed: number; sizes: { n: number; dIn: number; hidden: number; dOut: number } }): PyTorchConfig {
+export function adamDemoPyTorch({ lr, betas, eps, steps, seed, sizes }: { lr: number; betas: readonly number[]; eps: number; steps: number; seed: number; sizes: { n: number; dIn: number; hidden: number; dOut: number } }): PyTorchConfig {
   return {
     optimizer: { name: "adam", options: { lr, betas: [...betas], eps } },
     model: { kind: "mlp", sizes: [sizes.dIn, sizes.hidden, sizes.dOut], init: "torch-default", initSeed: seed },
@@ -65,7 +65,7 @@ export function adamDemoExport({ lr, betas, eps, steps, seed, sizes }: { lr: num
 }
 
 /** newton's sum of sines from the page's x₀. */
-export function newtonSinesExport({ start, safeguarded }: { start: readonly number[]; safeguarded: boolean }): PyTorchConfig {
+export function newtonSinesPyTorch({ start, safeguarded }: { start: readonly number[]; safeguarded: boolean }): PyTorchConfig {
   return {
     newton: {
       expr: "x.double().sin().float().sum()",

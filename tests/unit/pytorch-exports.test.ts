@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { adamDemoExport, DIGITS_PAGE_DEFAULTS, digitsExport, lineFitExport, parabolaExport, pytorchCode, raceExport, surfaceRunExport, newtonSinesExport, type PyTorchConfig } from "../../lib/export/index.js";
+import { adamDemoPyTorch, DIGITS_PAGE_DEFAULTS, digitsPyTorch, lineFitPyTorch, parabolaPyTorch, pytorchCode, racePyTorch, surfaceRunPyTorch, newtonSinesPyTorch, type PyTorchConfig } from "../../lib/export/index.js";
 import { race, raceEntries } from "../../lib/race.js";
 import { surfaces } from "../../lib/surfaces.js";
 import { adam, adagrad, createOptimizer, preset, rmsprop, sgd } from "../../lib/optimizers/index.js";
@@ -81,7 +81,7 @@ test("the landing race's export (every surface, 500 steps): torch ends where the
   for (const surface of surfaces) {
     const entries = raceEntries(surface);
     const result = race(surface, surface.start, 500);
-    const out = runTorch(`race-${surface.key}`, raceExport({ surface: surface.key, start: surface.start, steps: 500, runners: entries.map((e) => ({ label: e.label, name: e.def.name, options: e.options })) }));
+    const out = runTorch(`race-${surface.key}`, racePyTorch({ surface: surface.key, start: surface.start, steps: 500, runners: entries.map((e) => ({ label: e.label, name: e.def.name, options: e.options })) }));
     result.tracks.forEach((track) => {
       const line = lineOf(out, `${track.label}: `);
       if (track.divergedAt !== null) return assert.match(line, new RegExp(`diverged at step ${track.divergedAt}$`));
@@ -110,7 +110,7 @@ test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints
   for (const s of minimize({ params: [θ], loss: () => surface.f(θ as tf.Tensor1D), optimizer, steps: 500 })) last = Array.from(s.params[0]);
   optimizer.dispose();
   θ.dispose();
-  const [, x, y, f] = numbers(lineOf(runTorch("optimizers", surfaceRunExport({ surface: surface.key, start: surface.start, steps: 500, optimizer: { name: "adam", options } })), "after step 500"));
+  const [, x, y, f] = numbers(lineOf(runTorch("optimizers", surfaceRunPyTorch({ surface: surface.key, start: surface.start, steps: 500, optimizer: { name: "adam", options } })), "after step 500"));
   assert.ok(Math.abs(x - last[0]) <= X_BOUND && Math.abs(y - last[1]) <= X_BOUND, `torch (${x}, ${y}), page (${last})`);
   assert.ok(fClose(f, surface.value(last[0], last[1])), `f ${f} vs ${surface.value(last[0], last[1])}`);
   figure(t, "optimizers Adam/Rosenbrock x", last[0], x);
@@ -125,7 +125,7 @@ test("gradient-descent's parabola export prints the page's table (every 20 itera
   const page = [...minimize({ params: [x], loss: () => tf.square(x) as tf.Scalar, optimizer, steps: iterations })].map((s) => ({ step: s.step, loss: s.loss, x: s.params[0][0] }));
   optimizer.dispose();
   x.dispose();
-  const out = runTorch("parabola", parabolaExport({ lr, momentum, iterations, start }));
+  const out = runTorch("parabola", parabolaPyTorch({ lr, momentum, iterations, start }));
   for (const k of [20, 40, 60, 80, 100]) {
     const [, before, fBefore, after] = numbers(lineOf(out, `step ${k}:`));
     // torch's SGD computes x − lr·g with one rounding, the page with two: 1 ulp per step at most, measured ≤ 2 ulps.
@@ -155,7 +155,7 @@ test("gradient-descent's line-fit export runs (data embedded) and follows the pa
   }
   optimizer.dispose();
   tf.dispose([Xtr, ytr, Xva, yva, w, b]);
-  const out = runTorch("line-fit", lineFitExport({ lr, momentum, epochs, seed }));
+  const out = runTorch("line-fit", lineFitPyTorch({ lr, momentum, epochs, seed }));
   for (let k = 50; k <= epochs; k += 50) {
     const n = numbers(lineOf(out, `step ${k}:`));
     const [loss, w1, w2, bias, v] = [n[4], n[5], n[6], n[7], n[8]];
@@ -181,7 +181,7 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
   const { train, test: testSet } = splitDigits(digits);
   let rows: { label: string; losses: number[]; accuracy?: number | null; testLoss?: number | null }[] = [];
   for (const p of digitsRuns({ train, test: testSet, runs: table, epochs, seed: initSeed })) if (p.done) rows = p.rows as typeof rows;
-  const out = runTorch("digits", digitsExport(DIGITS_PAGE_DEFAULTS), ["data/digits.csv.gz"]);
+  const out = runTorch("digits", digitsPyTorch(DIGITS_PAGE_DEFAULTS), ["data/digits.csv.gz"]);
   for (const r of rows) {
     for (let e = 1; e <= epochs; e++) {
       const [, torchLoss] = numbers(lineOf(out, `${r.label} epoch ${e}:`));
@@ -221,7 +221,7 @@ test("adam's export rebuilds the page's random data and weights; its loss follow
   for (let t = 1; t <= steps; t++) page.push(run.step());
   run.dispose();
   optimizer.dispose();
-  const out = runTorch("adam", adamDemoExport({ lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO }));
+  const out = runTorch("adam", adamDemoPyTorch({ lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO }));
   const tc = t;
   for (const t of [1, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500]) {
     const [, , got] = numbers(lineOf(out, `Adam step ${t}:`));
@@ -239,7 +239,7 @@ test("newton's export (pure Newton on Σ sin xᵢ, n = 5, the page's x₀) reach
   const x0 = Array.from(tf.tidy(() => tf.randomNormal([dim], 0, 1, "float32", seed)).dataSync());
   const objective = tfObjective((x) => tf.sum(tf.sin(x)), dim);
   const page = [...(function* () { const it = pureNewtonIterates(objective, x0, { maxIterations: 50 }); let r; while (!(r = it.next()).done) yield r.value; })()];
-  const out = runTorch("newton", newtonSinesExport({ start: x0, safeguarded: false }));
+  const out = runTorch("newton", newtonSinesPyTorch({ start: x0, safeguarded: false }));
   for (const it of page) {
     const [, f, ...x] = numbers(lineOf(out, `iteration ${it.iteration}:`));
     // Both evaluate f, ∇f and H in float32 and step in float64: measured ≤ 1 float32 ulp in f, ≤ 2e-8 relative in x.
