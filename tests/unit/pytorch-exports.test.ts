@@ -128,9 +128,10 @@ test("gradient-descent's parabola export prints the page's table (every 20 itera
   const out = runTorch("parabola", parabolaPyTorch({ lr, momentum, iterations, start }));
   for (const k of [20, 40, 60, 80, 100]) {
     const [, before, fBefore, after] = numbers(lineOf(out, `step ${k}:`));
-    // torch's SGD computes x − lr·g with one rounding, the page with two: 1 ulp per step at most, measured ≤ 2 ulps.
-    assert.ok(rel(before, page[k - 2].x) <= 1e-6, `x before step ${k}: torch ${before}, page ${page[k - 2].x}`);
-    assert.ok(rel(after, page[k - 1].x) <= 1e-6, `x after step ${k}: torch ${after}, page ${page[k - 1].x}`);
+    // torch's SGD computes x − lr·g with one rounding, the page with two: up to half an ulp per step, which adds
+    // up: measured 1.3e-7 relative after 20 steps, 8.8e-7 after 100 (the bound: 2e-6).
+    assert.ok(rel(before, page[k - 2].x) <= 2e-6, `x before step ${k}: torch ${before}, page ${page[k - 2].x}`);
+    assert.ok(rel(after, page[k - 1].x) <= 2e-6, `x after step ${k}: torch ${after}, page ${page[k - 1].x}`);
     assert.ok(rel(fBefore, page[k - 1].loss) <= 2e-6, `f before step ${k}: torch ${fBefore}, page ${page[k - 1].loss}`);
     figure(t, `parabola x after step ${k}`, page[k - 1].x, after);
   }
@@ -160,7 +161,7 @@ test("gradient-descent's line-fit export runs (data embedded) and follows the pa
     const n = numbers(lineOf(out, `step ${k}:`));
     const [loss, w1, w2, bias, v] = [n[4], n[5], n[6], n[7], n[8]];
     const p = page[k - 1];
-    // Sums over 80 rows in another order: ≤ 1e-5 relative, measured ≤ 3e-6 over 500 epochs.
+    // Sums over 80 rows in another order: ≤ 1e-5 relative, measured ≤ 8e-6 (validation loss) over 500 epochs.
     assert.ok(rel(loss, p.loss) <= 1e-5 && rel(v, p.val) <= 1e-5, `epoch ${k}: torch train ${loss} / validation ${v}, page ${p.loss} / ${p.val}`);
     assert.ok(rel(w1, p.w[0]) <= 1e-5 && rel(w2, p.w[1]) <= 1e-5 && rel(bias, p.b) <= 1e-5, `epoch ${k}: torch [${w1}, ${w2}, ${bias}], page [${p.w}, ${p.b}]`);
     if (k === epochs) {
@@ -185,7 +186,7 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
   for (const r of rows) {
     for (let e = 1; e <= epochs; e++) {
       const [, torchLoss] = numbers(lineOf(out, `${r.label} epoch ${e}:`));
-      // 13,470 per-image steps, the fast path summing in float64 and torch in float32: measured ≤ 2e-5 relative.
+      // 13,470 per-image steps, the fast path summing in float64 and torch in float32: measured ≤ 1.3e-6 relative.
       assert.ok(rel(torchLoss, r.losses[e - 1]) <= 1e-4, `${r.label} epoch ${e}: torch ${torchLoss}, page ${r.losses[e - 1]}`);
     }
     const [acc, correct, , testLoss] = numbers(lineOf(out, `${r.label}: test accuracy`));
