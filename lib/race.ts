@@ -3,9 +3,9 @@
  * 2-D surface (surfaces.ts), stepped side by side.
  *
  * Two parameters are too few for tensors to pay off, so the race uses the Float32Array engine
- * (`createFloatOptimizer`) with each surface's analytic gradient. The update rules are the same functions the
- * tfjs engine runs; the unit tests check the race against `createOptimizer` + `minimize` on the surface's tf
- * `f`. Every number the optimizer sees is float32, as in tfjs: the gradient is stored in a Float32Array and
+ * (`createFloatOptimizer`) with each surface's float32 gradient (`surface.grad`, bit-equal to tf.grad of `f`). The
+ * update rules are the same functions the tfjs engine runs; the unit tests check that the race and
+ * `createOptimizer` + `minimize` on the surface's tf `f` (the optimizers page) give the same path bit for bit. Every number the optimizer sees is float32, as in tfjs: the gradient is stored in a Float32Array and
  * the loss is rounded with Math.fround, so a loss past float32's range counts as non-finite here too.
  *
  * Divergence: a run stops at the first step k whose gradient, updated parameters or loss is not finite; its

@@ -254,14 +254,14 @@ export function staleRows(s: Pick<StaleSnapshot, "lanes"> | Pending) {
 }
 
 /**
- * The notebook's four optimizers and learning rates, with the test accuracy PyTorch reaches in the same setup
- * (`torch`, shown on the page as "≈", ±0.01 with the initial weights).
+ * The notebook's four optimizers and learning rates. PyTorch's accuracies for them come from running the
+ * page's export (src/data/digits-pytorch.json, made by scripts/digits-pytorch.ts), not from here.
  */
-export const NOTEBOOK_OPTIMIZERS: readonly (DigitsRunChoice & { torch: number })[] = [
-  { label: "Adam", def: adam, options: { lr: 1e-3 }, torch: 0.91 },
-  { label: "SGD", def: sgd, options: { lr: 1e-3 }, torch: 0.93 },
-  { label: "RMSprop", def: rmsprop, options: { lr: 1e-3 }, torch: 0.91 },
-  { label: "Adagrad", def: adagrad, options: { lr: 1e-2 }, torch: 0.9 },
+export const NOTEBOOK_OPTIMIZERS: readonly DigitsRunChoice[] = [
+  { label: "Adam", def: adam, options: { lr: 1e-3 } },
+  { label: "SGD", def: sgd, options: { lr: 1e-3 } },
+  { label: "RMSprop", def: rmsprop, options: { lr: 1e-3 } },
+  { label: "Adagrad", def: adagrad, options: { lr: 1e-2 } },
 ];
 
 /** The notebook's input-scaling runs (Adam × 1/50, 1, 50; SGD × 1/50, 1/5, 1, 5, 50), each also at × `c`. */

@@ -245,15 +245,18 @@ export function mnistRaceSpec(choices: MnistChoice[], priority: number, s: Mnist
  * The PyTorch program of finished lanes (lib/export/pytorch.ts's shape): the notebook's network and data — a
  * balanced subset of the same size, not these exact images, unless full.
  */
-export function mnistPytorchRun(lanes: readonly Pick<MnistLane, "label" | "spec">[], s: Pick<MnistPageSettings, "seed" | "epochs" | "batchSize" | "perClass" | "full" | "augment">) {
+export function mnistPytorchRun(
+  lanes: readonly Pick<MnistLane, "label" | "spec">[],
+  s: Pick<MnistPageSettings, "seed" | "epochs" | "batchSize" | "perClass" | "full" | "augment" | "normalization">,
+) {
   return {
     ...(lanes.length === 1
       ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options } }
       : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options })) }),
-    seed: s.seed,
-    model: { kind: "mlp", sizes: [784, 256, 256, 10], init: "kaiming-normal" },
-    data: { name: "mnist", batchSize: s.batchSize, epochs: s.epochs, ...(s.full ? {} : { perClass: s.perClass }), augment: s.augment },
-    loss: "cross_entropy",
+    model: { kind: "mlp" as const, sizes: [784, 256, 256, 10], init: "kaiming-normal" as const, initSeed: s.seed },
+    // printSteps: the program prints every step's loss, as the page's chart draws it.
+    data: { name: "mnist" as const, batchSize: s.batchSize, epochs: s.epochs, seed: s.seed, ...(s.full ? {} : { perClass: s.perClass }), augment: s.augment, normalize: s.normalization, printSteps: true },
+    loss: "cross_entropy" as const,
   };
 }
 

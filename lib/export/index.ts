@@ -1,2 +1,3 @@
 export * from "./table.js";
 export * from "./pytorch.js";
+export * from "./pages.js";

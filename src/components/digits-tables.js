@@ -36,7 +36,7 @@ export function resultTable(rows, columns, extra = {}) {
  */
 export function optimizerTable(rows, torch) {
   return resultTable(rows.map((r, i) => ({...r, torch: torch[i]})), ["label", "lr", "accuracy", "loss", "testLoss", "ms", "torch"], {
-    header: {label: "optimizer", torch: "PyTorch accuracy"}, format: {torch: (v) => `≈ ${v.toFixed(2)}`}
+    header: {label: "optimizer", torch: "PyTorch accuracy"}, format: {torch: (/** @type {number | null} */ v) => (v == null ? "—" : v.toFixed(4))}
   });
 }
 

@@ -52,6 +52,7 @@ function button(label, onclick) {
 export function exportMenu({name, rows, chart, pytorch, meta = {}}) {
   const details = document.createElement("details");
   details.className = "descent-export";
+  details.dataset.name = name; // a page may offer several exports; tests pick one by name
   const summary = document.createElement("summary");
   summary.textContent = "Export this run";
   const bar = document.createElement("div");

@@ -21,7 +21,7 @@ describe("export", () => {
 
   test("the line fit's CSV and JSON parse back to the same rows; SVG, PNG and PyTorch are what they claim", async () => {
     const { page, consoleErrors } = await visit(site.browser, site.origin, "/gradient-descent?fit.epochs=100");
-    const panel = ".descent-export";
+    const panel = '.descent-export[data-name^="line-fit"]';
     await page.locator(panel).first().waitFor({ timeout: 60_000 });
     await page.locator(`${panel} summary`).first().click();
     const csv = parseCSV((await downloadOf(page, panel, "CSV")).toString("utf8"));
@@ -35,8 +35,9 @@ describe("export", () => {
     const png = await downloadOf(page, panel, "PNG");
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const py = (await downloadOf(page, panel, "PyTorch (.py)")).toString("utf8");
-    assert.match(py, /torch\.optim\.SGD\(\[x\], lr=0\.00005, momentum=0\.9\)/);
-    assert.match(py, /for step in range\(100\)/);
+    assert.match(py, /\("SGD", torch\.optim\.SGD, \{"lr": 0\.00005, "momentum": 0\.9\}\)/);
+    assert.match(py, /for step in range\(1, 101\):/);
+    assert.match(py, /X_train = torch\.tensor\(/, "the page's data are in the program");
     assert.deepEqual(consoleErrors, []);
     await page.close();
   });

@@ -19,21 +19,21 @@ import { surfaces } from "../../lib/surfaces.js";
 await tf.setBackend("cpu");
 
 const objective = (name: string, options: Record<string, unknown>, steps = 50) =>
-  pytorchCode({ optimizer: { name, options }, seed: 1, objective: { expr: TORCH_SURFACES.rosenbrock, start: [-1.5, 2], steps } });
+  pytorchCode({ optimizer: { name, options }, objective: { expr: TORCH_SURFACES.rosenbrock, start: [-1.5, 2], steps } });
 
 test("the six export under torch's class names, with a first line naming the torch they need", () => {
   const first = (code: string) => code.split("\n")[0];
-  assert.match(objective("nadam", { lr: 0.01 }), /torch\.optim\.NAdam\(\[x\], lr=0\.01\)/);
-  assert.match(objective("radam", { lr: 0.01 }), /torch\.optim\.RAdam\(\[x\], lr=0\.01\)/);
-  assert.match(objective("adamax", { lr: 0.01 }), /torch\.optim\.Adamax\(\[x\], lr=0\.01\)/);
-  assert.match(objective("rprop", { lr: 0.01, etas: [0.5, 1.2] }), /torch\.optim\.Rprop\(\[x\], lr=0\.01, etas=\(0\.5, 1\.2\)\)/);
-  assert.match(objective("asgd", { lr: 0.01, t0: 100 }), /torch\.optim\.ASGD\(\[x\], lr=0\.01, t0=100\)/);
+  assert.match(objective("nadam", { lr: 0.01 }), /\("NAdam", torch\.optim\.NAdam, \{"lr": 0\.01\}\)/);
+  assert.match(objective("radam", { lr: 0.01 }), /\("RAdam", torch\.optim\.RAdam, \{"lr": 0\.01\}\)/);
+  assert.match(objective("adamax", { lr: 0.01 }), /\("Adamax", torch\.optim\.Adamax, \{"lr": 0\.01\}\)/);
+  assert.match(objective("rprop", { lr: 0.01, etas: [0.5, 1.2] }), /\("Rprop", torch\.optim\.Rprop, \{"lr": 0\.01, "etas": \(0\.5, 1\.2\)\}\)/);
+  assert.match(objective("asgd", { lr: 0.01, t0: 100 }), /\("ASGD", torch\.optim\.ASGD, \{"lr": 0\.01, "t0": 100\}\)/);
   const adafactor = objective("adafactor", { lr: 0.01, eps: [null, 1e-3] });
-  assert.match(adafactor, /torch\.optim\.Adafactor\(\[x\], lr=0\.01, eps=\(None, 0\.001\)\)/);
+  assert.match(adafactor, /\("Adafactor", torch\.optim\.Adafactor, \{"lr": 0\.01, "eps": \(None, 0\.001\)\}\)/);
   assert.equal(first(adafactor), "# Needs torch >= 2.5 (torch.optim.Adafactor)");
   assert.equal(first(objective("nadam", { lr: 0.01, decoupled_weight_decay: true, weight_decay: 0.01 })), "# Needs torch >= 2.2 (NAdam's decoupled_weight_decay)");
   assert.equal(first(objective("radam", { maximize: false })), "# Needs a torch newer than 2.3 (RAdam's maximize)");
-  for (const name of ["nadam", "radam", "adamax", "rprop", "asgd"]) assert.equal(first(objective(name, { lr: 0.01 })), "import torch", name);
+  for (const name of ["nadam", "radam", "adamax", "rprop", "asgd"]) assert.doesNotMatch(first(objective(name, { lr: 0.01 })), /Needs torch/, name);
   // a race states every requirement once, before anything else
   const race = torchRequirements([
     { name: "adafactor", options: {} },
@@ -67,8 +67,8 @@ for (const [name, options] of [
   test(`${name}: the exported program, run by torch 1.13, ends where ours does (50 steps on Rosenbrock)`, () => {
     const code = objective(name, options as Record<string, unknown>);
     const out = execFileSync("/usr/bin/python3", ["-c", code], { env: { ...process.env, OMP_NUM_THREADS: "1" } }).toString().trim();
-    // the program's last line: print(x.tolist(), loss.item())
-    const [x, y] = JSON.parse(out.slice(0, out.lastIndexOf("]") + 1)) as number[];
+    // the program's last line: "after step 50: x = [x, y], f = …"
+    const [x, y] = JSON.parse(/x = (\[[^\]]*\])/.exec(out.split("\n").at(-1)!)![1]) as number[];
     const [ox, oy] = ours((optimizers as Record<string, AnyOptimizerDef>)[name], options, 50);
     // torch computes this problem in float32 from a Python float start, as we do; 1e-5 as the fixtures' bound
     assert.ok(Math.abs(ox - x) <= 1e-5 * Math.max(1, Math.abs(x)) && Math.abs(oy - y) <= 1e-5 * Math.max(1, Math.abs(y)), `torch (${x}, ${y}), ours (${ox}, ${oy})`);

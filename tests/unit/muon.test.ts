@@ -257,9 +257,10 @@ test("its equation renders and marks B, U, X, O and θ, each assigned in the upd
 });
 
 test("PyTorch export: Muon needs torch ≥ 2.9 (first line), gets the weight matrices only; valid Python", () => {
-  const code = pytorchCode({ optimizer: { name: "muon", options: { lr: 0.02, adjust_lr_fn: "match_rms_adamw" } }, seed: 3, model: { kind: "linear", inputs: 64, outputs: 10 }, data: { name: "digits", batchSize: 16, epochs: 1 }, loss: "cross_entropy" });
+  const code = pytorchCode({ optimizer: { name: "muon", options: { lr: 0.02, adjust_lr_fn: "match_rms_adamw" } }, model: { kind: "linear", inputs: 64, outputs: 10, initSeed: 3 }, data: { name: "digits", epochs: 1 }, loss: "cross_entropy" });
   assert.equal(code.split("\n")[0], "# Needs torch >= 2.9 (torch.optim.Muon)");
-  assert.match(code, /optimizer = torch\.optim\.Muon\(\[p for p in model\.parameters\(\) if p\.dim\(\) == 2\], lr=0\.02, adjust_lr_fn="match_rms_adamw"\)/);
+  assert.match(code, /\("Muon", torch\.optim\.Muon, \{"lr": 0\.02, "adjust_lr_fn": "match_rms_adamw"\}\)/);
+  assert.match(code, /optimizer = optimizer_class\(\[p for p in model\.parameters\(\) if p\.dim\(\) == 2\], \*\*options\)/);
   execFileSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: code });
-  assert.throws(() => pytorchCode({ optimizer: { name: "muon", options: {} }, seed: 1, objective: { expr: "(x ** 2).sum()", start: [1], steps: 1 } }), /weight matrices only/);
+  assert.throws(() => pytorchCode({ optimizer: { name: "muon", options: {} }, objective: { expr: "(x ** 2).sum()", start: [1], steps: 1 } }), /weight matrices only/);
 });
