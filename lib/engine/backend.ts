@@ -1,11 +1,16 @@
 /**
  * Choosing where training runs.
  *
- * Order of preference: WebGPU on a hardware adapter, WebGL on a hardware GPU, then wasm, then plain JS (cpu).
- * Software GPUs (SwiftShader, the fallback adapter) are skipped: on them wasm is several times faster
- * (measured on a 2-core machine, bench MLP: wasm 15, webgl 6–11, webgpu 1.4 steps/s before our fixes).
+ * Automatic choice, by measurement: every backend that starts and computes correctly (a self-check read back
+ * asynchronously) runs a short calibration of the bench MLP, and the fastest wins — except that a hardware
+ * WebGPU adapter that passes the self-check is taken without calibrating (the site is built around it, and
+ * calibration would cost a reader with a real GPU shader compiles on every backend). The result is cached per
+ * browser and adapters in localStorage, so the calibration runs once, not on every page.
  * An explicit choice (picker or `?backend=` in the URL) wins; if it cannot start, we fall back to the
  * automatic choice and say so instead of failing.
+ *
+ * Backends can be loaded on demand: `setBackendLoaders` (lib/browser.ts) gives an import per backend, so a
+ * page downloads only the backends it starts.
  */
 import * as tf from "@tensorflow/tfjs-core";
 
@@ -26,6 +31,14 @@ export interface Probe {
   software: boolean;
 }
 
+/** One backend's calibration: bench MLP steps per second here, or why it was not used. */
+export interface Calibration {
+  name: BackendName;
+  /** NaN when the backend did not start or failed the self-check. */
+  stepsPerSec: number;
+  valid: boolean;
+}
+
 export interface EngineInfo {
   backend: BackendName;
   adapter: string;
@@ -36,14 +49,47 @@ export interface EngineInfo {
   /** Set when something did not go as asked, e.g. an override that could not start. */
   notice?: string;
   probes: Probe[];
+  /** Why the automatic rule picked `autoBackend`, in words for the badge. */
+  reason: string;
+  /** The calibration behind the choice (empty when none ran, e.g. hardware WebGPU). */
+  calibration: Calibration[];
+  /** Whether the calibration came from this browser's cache. */
+  cached: boolean;
 }
+
+type Loader = () => Promise<unknown>;
+const loaders: Partial<Record<BackendName, Loader>> = {};
+const loaded = new Map<BackendName, Promise<boolean>>();
+
+/** Imports that register a backend when it is first needed (the browser bundle's code-split chunks). */
+export function setBackendLoaders(l: Partial<Record<BackendName, Loader>>): void {
+  Object.assign(loaders, l);
+}
+
+/** Make sure `name` is registered with tfjs, importing its chunk if needed. False if it cannot be. */
+export function loadBackend(name: BackendName): Promise<boolean> {
+  if (tf.findBackendFactory(name)) return Promise.resolve(true);
+  const load = loaders[name];
+  if (!load) return Promise.resolve(false);
+  let p = loaded.get(name);
+  if (!p) {
+    p = load().then(
+      () => Boolean(tf.findBackendFactory(name)),
+      () => false,
+    );
+    loaded.set(name, p);
+  }
+  return p;
+}
+
+const canLoad = (name: BackendName) => Boolean(tf.findBackendFactory(name) || loaders[name]);
 
 const SOFTWARE = /swiftshader|llvmpipe|software|basic render|microsoft basic/i;
 
 async function probeWebGPU(): Promise<Probe> {
   const none: Probe = { name: "webgpu", available: false, adapter: "no WebGPU", software: false };
   const gpu = (globalThis.navigator as Navigator & { gpu?: any })?.gpu;
-  if (!gpu || !tf.findBackendFactory("webgpu")) return none;
+  if (!gpu || !canLoad("webgpu")) return none;
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
     if (!adapter) return { ...none, adapter: "no WebGPU adapter" };
@@ -58,7 +104,7 @@ async function probeWebGPU(): Promise<Probe> {
 
 function probeWebGL(): Probe {
   const none: Probe = { name: "webgl", available: false, adapter: "no WebGL", software: false };
-  if (typeof document === "undefined" || !tf.findBackendFactory("webgl")) return none;
+  if (typeof document === "undefined" || !canLoad("webgl")) return none;
   try {
     const canvas = document.createElement("canvas");
     const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as WebGLRenderingContext | null;
@@ -73,7 +119,7 @@ function probeWebGL(): Probe {
 }
 
 function probeSimple(name: "wasm" | "cpu"): Probe {
-  const available = Boolean(tf.findBackendFactory(name));
+  const available = canLoad(name);
   const adapter = name === "wasm" ? "WebAssembly (XNNPACK)" : "JavaScript";
   return { name, available, adapter, software: false };
 }
@@ -82,25 +128,31 @@ export async function probeBackends(): Promise<Probe[]> {
   return [await probeWebGPU(), probeWebGL(), probeSimple("wasm"), probeSimple("cpu")];
 }
 
-/** The automatic rule: the first available hardware GPU backend, else wasm, else cpu. */
+/**
+ * The rule used without a measurement: the first available hardware GPU backend, else wasm, else cpu.
+ * (Software GPUs are slower than wasm on every machine measured so far, but calibration decides.)
+ */
 export function autoChoice(probes: Probe[]): BackendName {
   const usable = (n: BackendName) => probes.find((p) => p.name === n && p.available && !p.software);
   return (["webgpu", "webgl", "wasm", "cpu"] as const).find(usable) ?? "cpu";
 }
 
 /**
- * Does the active backend compute correctly, read back the way pages read (dataSync)? Some software GPUs
- * start fine and then return zeros (SwiftShader's WebGPU on a 2-core Linux machine did), so a backend is only
- * used after it gets a small matMul, exp and sum right.
+ * Does the active backend compute correctly? Some software GPUs start fine and then return zeros, so a backend
+ * is only used after it gets a small matMul, exp and sum right. Read back asynchronously, the way training
+ * reads: a synchronous read on WebGPU goes through a canvas copy that returns zeros where canvas interop is
+ * missing (SwiftShader in headless Chromium), although the computation itself is right.
  */
-export function selfCheck(): boolean {
+export async function selfCheck(): Promise<boolean> {
   try {
-    const got = tf.tidy(() => {
+    const out = tf.tidy(() => {
       const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
       const b = tf.tensor2d([0.5, -1, 0.25, 2, -0.5, 1], [3, 2]);
       const c = tf.matMul(a, b); // [[-0.5, 6], [0.25, 12]]
-      return [...tf.sum(tf.exp(tf.mul(c, 0.1))).dataSync(), ...c.dataSync()];
+      return tf.concat([tf.reshape(tf.sum(tf.exp(tf.mul(c, 0.1))), [1]), tf.reshape(c, [4])]);
     });
+    const got = await out.data();
+    out.dispose();
     const want = [Math.exp(-0.05) + Math.exp(0.6) + Math.exp(0.025) + Math.exp(1.2), -0.5, 6, 0.25, 12];
     return want.every((w, i) => Math.abs(got[i] - w) <= 1e-4 * Math.max(1, Math.abs(w)));
   } catch {
@@ -110,36 +162,117 @@ export function selfCheck(): boolean {
 
 async function trySet(name: BackendName): Promise<boolean> {
   try {
-    return (await tf.setBackend(name)) === true && tf.getBackend() === name && selfCheck();
+    if (!(await loadBackend(name))) return false;
+    return (await tf.setBackend(name)) === true && tf.getBackend() === name && (await selfCheck());
   } catch {
     return false;
   }
+}
+
+/** Where the calibration is kept: one entry per browser and set of adapters (a new GPU or driver recalibrates). */
+export function calibrationKey(probes: Probe[]): string {
+  const ua = typeof navigator !== "undefined" ? navigator.userAgent : "node";
+  return `descent-backend-v1|${ua}|${probes.map((p) => `${p.name}:${p.available ? p.adapter : "-"}`).join("|")}`;
+}
+
+/** A short measurement of one backend: the bench MLP's steps per second (see bench.ts), or NaN. */
+export type Calibrate = (name: BackendName) => Promise<number>;
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined; // storage disabled (privacy settings, sandboxed frames)
+  }
+}
+
+function readCache(key: string): Calibration[] | undefined {
+  try {
+    const v = JSON.parse(storage()?.getItem(key) ?? "null");
+    if (!Array.isArray(v) || !v.every((c) => isBackendName(c?.name) && typeof c.valid === "boolean")) return undefined;
+    return v.map((c) => ({ name: c.name, valid: c.valid, stepsPerSec: c.stepsPerSec ?? NaN }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The fastest valid entry of a calibration. */
+export function fastest(calibration: readonly Calibration[]): Calibration | undefined {
+  return calibration.filter((c) => c.valid && Number.isFinite(c.stepsPerSec)).sort((a, b) => b.stepsPerSec - a.stepsPerSec)[0];
+}
+
+const describe = (cal: readonly Calibration[]) =>
+  cal.map((c) => (c.valid ? `${c.name} ${c.stepsPerSec.toFixed(c.stepsPerSec < 10 ? 1 : 0)}` : `${c.name} failed`)).join(", ");
+
+export interface InitOptions {
+  /** The measurement used for the automatic choice (default: none, the rule in `autoChoice`). */
+  calibrate?: Calibrate;
+  /** Ignore a cached calibration and measure again. */
+  recalibrate?: boolean;
+}
+
+/** Decide the automatic backend: cached calibration, hardware WebGPU, fresh calibration, or the rule. */
+async function decide(probes: Probe[], { calibrate, recalibrate }: InitOptions): Promise<Pick<EngineInfo, "autoBackend" | "reason" | "calibration" | "cached">> {
+  const webgpu = probes.find((p) => p.name === "webgpu");
+  if (webgpu?.available && !webgpu.software && (await trySet("webgpu"))) {
+    return { autoBackend: "webgpu", reason: "hardware WebGPU, preferred", calibration: [], cached: false };
+  }
+  if (!calibrate) {
+    const rule = autoChoice(probes);
+    return { autoBackend: rule, reason: "rule: hardware GPU, else wasm", calibration: [], cached: false };
+  }
+  const key = calibrationKey(probes);
+  let calibration = recalibrate ? undefined : readCache(key);
+  const cached = calibration !== undefined;
+  if (!calibration) {
+    calibration = [];
+    // wasm and cpu first: software GPU backends keep CPU threads busy for a while after their turn.
+    for (const name of ["wasm", "cpu", "webgl", "webgpu"] as const) {
+      if (!probes.find((p) => p.name === name)?.available) continue;
+      const valid = await trySet(name);
+      const stepsPerSec = valid ? await calibrate(name).catch(() => NaN) : NaN;
+      calibration.push({ name, valid: valid && Number.isFinite(stepsPerSec), stepsPerSec });
+    }
+    try {
+      storage()?.setItem(key, JSON.stringify(calibration));
+    } catch {
+      // quota or disabled storage: calibrate again next time
+    }
+  }
+  const best = fastest(calibration);
+  if (!best) return { autoBackend: autoChoice(probes), reason: "no backend passed calibration; rule", calibration, cached };
+  return { autoBackend: best.name, reason: `fastest measured here (steps/s: ${describe(calibration)})${cached ? ", cached" : ""}`, calibration, cached };
 }
 
 /**
  * Pick and start a backend. `override` comes from the picker or the URL; anything not a backend name is
  * reported in `notice` and ignored.
  */
-export async function initBackend(override?: string | null): Promise<EngineInfo> {
+export async function initBackend(override?: string | null, options: InitOptions = {}): Promise<EngineInfo> {
   const probes = await probeBackends();
-  const autoBackend = autoChoice(probes);
   const adapterOf = (n: BackendName) => probes.find((p) => p.name === n)?.adapter ?? "";
   let notice: string | undefined;
-  if (override != null && override !== "" && override !== "auto") {
-    if (!isBackendName(override)) {
-      notice = `Unknown backend "${String(override).slice(0, 40)}" ignored; using ${autoBackend}.`;
-    } else if (await trySet(override)) {
-      return { backend: override, adapter: adapterOf(override), auto: false, autoBackend, probes };
-    } else {
-      notice = `The ${override} backend could not start here, or computed wrong results; fell back to ${autoBackend}.`;
-    }
+  const explicit = override != null && override !== "" && override !== "auto";
+  if (explicit && isBackendName(override) && (await trySet(override))) {
+    // The automatic choice is still worked out for the picker's "auto (…)" label, from the cache when there is one.
+    const auto = readCache(calibrationKey(probes));
+    const best = auto && fastest(auto);
+    const autoBackend = best?.name ?? autoChoice(probes);
+    return { backend: override, adapter: adapterOf(override), auto: false, autoBackend, probes, reason: "your choice", calibration: auto ?? [], cached: Boolean(auto) };
+  }
+  const decision = await decide(probes, options);
+  const { autoBackend } = decision;
+  if (explicit) {
+    notice = isBackendName(override)
+      ? `The ${override} backend could not start here, or computed wrong results; fell back to ${autoBackend}.`
+      : `Unknown backend "${String(override).slice(0, 40)}" ignored; using ${autoBackend}.`;
   }
   // Walk down the preference list until one starts: a probe can pass and the backend still fail to init.
   const order = [autoBackend, ...BACKENDS.filter((b) => b !== autoBackend && b !== "webgpu" && b !== "webgl"), "cpu" as const];
   for (const name of order) {
     if (await trySet(name)) {
       if (name !== autoBackend) notice = `${notice ?? ""} ${autoBackend} could not start; using ${name}.`.trim();
-      return { backend: name, adapter: adapterOf(name), auto: true, autoBackend, notice, probes };
+      return { backend: name, adapter: adapterOf(name), auto: true, notice, probes, ...decision };
     }
   }
   throw new Error("No TensorFlow.js backend could start (tried webgpu, webgl, wasm, cpu).");
