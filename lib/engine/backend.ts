@@ -34,9 +34,12 @@ export interface Probe {
 /** One backend's calibration: bench MLP steps per second here, or why it was not used. */
 export interface Calibration {
   name: BackendName;
-  /** NaN when the backend did not start or failed the self-check. */
+  /** NaN when the backend did not start, failed the self-check, or was too slow to finish the calibration. */
   stepsPerSec: number;
+  /** Started, passed the self-check and was measured. */
   valid: boolean;
+  /** Started and passed the self-check (a backend can pass and still be too slow to measure). */
+  correct?: boolean;
 }
 
 export interface EngineInfo {
@@ -55,6 +58,8 @@ export interface EngineInfo {
   calibration: Calibration[];
   /** Whether the calibration came from this browser's cache. */
   cached: boolean;
+  /** No calibration yet and none was run (`cacheOnly`): the caller should run one and store it. */
+  needsCalibration: boolean;
 }
 
 type Loader = () => Promise<unknown>;
@@ -190,7 +195,7 @@ function readCache(key: string): Calibration[] | undefined {
   try {
     const v = JSON.parse(storage()?.getItem(key) ?? "null");
     if (!Array.isArray(v) || !v.every((c) => isBackendName(c?.name) && typeof c.valid === "boolean")) return undefined;
-    return v.map((c) => ({ name: c.name, valid: c.valid, stepsPerSec: c.stepsPerSec ?? NaN }));
+    return v.map((c) => ({ name: c.name, valid: c.valid, stepsPerSec: c.stepsPerSec ?? NaN, correct: c.correct === true }));
   } catch {
     return undefined;
   }
@@ -202,46 +207,70 @@ export function fastest(calibration: readonly Calibration[]): Calibration | unde
 }
 
 const describe = (cal: readonly Calibration[]) =>
-  cal.map((c) => (c.valid ? `${c.name} ${c.stepsPerSec.toFixed(c.stepsPerSec < 10 ? 1 : 0)}` : `${c.name} failed`)).join(", ");
+  cal
+    .map((c) => (c.valid ? `${c.name} ${c.stepsPerSec.toFixed(c.stepsPerSec < 10 ? 1 : 0)}` : c.correct ? `${c.name} too slow to measure` : `${c.name} failed its self-check`))
+    .join(", ");
 
 export interface InitOptions {
   /** The measurement used for the automatic choice (default: none, the rule in `autoChoice`). */
   calibrate?: Calibrate;
   /** Ignore a cached calibration and measure again. */
   recalibrate?: boolean;
+  /**
+   * Use a cached calibration but never measure here: without one, take the rule and set `needsCalibration`, so
+   * the caller can calibrate elsewhere (pages do it in a Worker, after the page has started) and `storeCalibration`.
+   */
+  cacheOnly?: boolean;
 }
 
-/** Decide the automatic backend: cached calibration, hardware WebGPU, fresh calibration, or the rule. */
-async function decide(probes: Probe[], { calibrate, recalibrate }: InitOptions): Promise<Pick<EngineInfo, "autoBackend" | "reason" | "calibration" | "cached">> {
+/**
+ * Measure every backend that starts and passes the self-check, in an order that keeps software GPUs (which keep
+ * CPU threads busy after their turn) last. cpu is measured only when wasm fails: both run the same kernels,
+ * wasm's compiled with SIMD, and cpu has been 8–14× slower on every machine measured.
+ */
+export async function calibrateBackends(calibrate: Calibrate, available: (name: BackendName) => boolean = () => true): Promise<Calibration[]> {
+  const calibration: Calibration[] = [];
+  for (const name of ["wasm", "cpu", "webgl", "webgpu"] as const) {
+    if (!available(name)) continue;
+    if (name === "cpu" && calibration.some((c) => c.name === "wasm" && c.valid)) continue;
+    const valid = await trySet(name);
+    const stepsPerSec = valid ? await calibrate(name).catch(() => NaN) : NaN;
+    calibration.push({ name, valid: valid && Number.isFinite(stepsPerSec), stepsPerSec, correct: valid });
+  }
+  return calibration;
+}
+
+/** Keep a calibration for this browser and these adapters. */
+export function storeCalibration(probes: Probe[], calibration: Calibration[]): void {
+  try {
+    storage()?.setItem(calibrationKey(probes), JSON.stringify(calibration));
+  } catch {
+    // quota or disabled storage: calibrate again next time
+  }
+}
+
+type Decision = Pick<EngineInfo, "autoBackend" | "reason" | "calibration" | "cached" | "needsCalibration">;
+
+/** Decide the automatic backend: hardware WebGPU, cached calibration, fresh calibration, or the rule. */
+async function decide(probes: Probe[], { calibrate, recalibrate, cacheOnly }: InitOptions): Promise<Decision> {
   const webgpu = probes.find((p) => p.name === "webgpu");
   if (webgpu?.available && !webgpu.software && (await trySet("webgpu"))) {
-    return { autoBackend: "webgpu", reason: "hardware WebGPU, preferred", calibration: [], cached: false };
+    return { autoBackend: "webgpu", reason: "hardware WebGPU, preferred", calibration: [], cached: false, needsCalibration: false };
   }
-  if (!calibrate) {
-    const rule = autoChoice(probes);
-    return { autoBackend: rule, reason: "rule: hardware GPU, else wasm", calibration: [], cached: false };
-  }
-  const key = calibrationKey(probes);
-  let calibration = recalibrate ? undefined : readCache(key);
+  const rule = autoChoice(probes);
+  let calibration = recalibrate ? undefined : readCache(calibrationKey(probes));
   const cached = calibration !== undefined;
+  if (!calibration && cacheOnly) {
+    return { autoBackend: rule, reason: "rule (hardware GPU, else wasm) until this browser's calibration has run", calibration: [], cached: false, needsCalibration: true };
+  }
+  if (!calibration && !calibrate) return { autoBackend: rule, reason: "rule: hardware GPU, else wasm", calibration: [], cached: false, needsCalibration: false };
   if (!calibration) {
-    calibration = [];
-    // wasm and cpu first: software GPU backends keep CPU threads busy for a while after their turn.
-    for (const name of ["wasm", "cpu", "webgl", "webgpu"] as const) {
-      if (!probes.find((p) => p.name === name)?.available) continue;
-      const valid = await trySet(name);
-      const stepsPerSec = valid ? await calibrate(name).catch(() => NaN) : NaN;
-      calibration.push({ name, valid: valid && Number.isFinite(stepsPerSec), stepsPerSec });
-    }
-    try {
-      storage()?.setItem(key, JSON.stringify(calibration));
-    } catch {
-      // quota or disabled storage: calibrate again next time
-    }
+    calibration = await calibrateBackends(calibrate!, (n) => Boolean(probes.find((p) => p.name === n)?.available));
+    storeCalibration(probes, calibration);
   }
   const best = fastest(calibration);
-  if (!best) return { autoBackend: autoChoice(probes), reason: "no backend passed calibration; rule", calibration, cached };
-  return { autoBackend: best.name, reason: `fastest measured here (steps/s: ${describe(calibration)})${cached ? ", cached" : ""}`, calibration, cached };
+  if (!best) return { autoBackend: rule, reason: "no backend passed calibration; rule", calibration, cached, needsCalibration: false };
+  return { autoBackend: best.name, reason: `fastest measured here (steps/s: ${describe(calibration)})${cached ? ", cached" : ""}`, calibration, cached, needsCalibration: false };
 }
 
 /**
@@ -258,7 +287,7 @@ export async function initBackend(override?: string | null, options: InitOptions
     const auto = readCache(calibrationKey(probes));
     const best = auto && fastest(auto);
     const autoBackend = best?.name ?? autoChoice(probes);
-    return { backend: override, adapter: adapterOf(override), auto: false, autoBackend, probes, reason: "your choice", calibration: auto ?? [], cached: Boolean(auto) };
+    return { backend: override, adapter: adapterOf(override), auto: false, autoBackend, probes, reason: "your choice", calibration: auto ?? [], cached: Boolean(auto), needsCalibration: false };
   }
   const decision = await decide(probes, options);
   const { autoBackend } = decision;

@@ -31,6 +31,11 @@ export interface BenchOptions {
   seed?: number;
   /** Steps between loss reads. Default 10. */
   readEvery?: number;
+  /**
+   * Once aborted, the run does no more tensor work: it releases its tensors at its next await and resolves with
+   * what it measured. (The backend may have been switched meanwhile: an op now would land on the new one.)
+   */
+  signal?: AbortSignal;
 }
 
 export interface BenchResult {
@@ -65,9 +70,13 @@ function optimizerFor(kind: BenchOptimizer): Stepper & { dispose(): void } {
   return createOptimizer(adam, { lr: 1e-3 }, { fused: kind === "ours" });
 }
 
-/** Reads scalar tensors in one round trip and disposes them. */
-async function readAll(losses: tf.Scalar[]): Promise<number[]> {
+/** Reads scalar tensors in one round trip and disposes them (without reading, once `signal` is aborted). */
+async function readAll(losses: tf.Scalar[], signal?: AbortSignal): Promise<number[]> {
   if (losses.length === 0) return [];
+  if (signal?.aborted) {
+    for (const l of losses) l.dispose();
+    return [];
+  }
   const stacked = tf.stack(losses);
   try {
     return Array.from(await stacked.data());
@@ -77,7 +86,7 @@ async function readAll(losses: tf.Scalar[]): Promise<number[]> {
   }
 }
 
-export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1, readEvery = 10 }: BenchOptions = {}): Promise<BenchResult> {
+export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1, readEvery = 10, signal }: BenchOptions = {}): Promise<BenchResult> {
   const sizes = [784, 256, 256, 10];
   const batch = 128;
   const model = mlp({ sizes, init: "kaiming-normal", seed });
@@ -95,18 +104,18 @@ export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", ma
   let unread: tf.Scalar[] = [];
   try {
     for (let i = 0; i < warmup; i++) unread.push(step());
-    const warmupLosses = await readAll(unread.splice(0));
+    const warmupLosses = await readAll(unread.splice(0), signal);
     const tensorsAfterWarmup = tf.memory().numTensors;
     const losses: number[] = [];
     let done = 0;
     const t0 = performance.now();
-    while (done < steps && performance.now() - t0 < maxMs) {
+    while (!signal?.aborted && done < steps && performance.now() - t0 < maxMs) {
       unread.push(step());
       done++;
       // Read every readEvery steps (and at the end), so the time includes the reads a page would do.
-      if (done % readEvery === 0 || done === steps) losses.push(...(await readAll(unread.splice(0))));
+      if (done % readEvery === 0 || done === steps) losses.push(...(await readAll(unread.splice(0), signal)));
     }
-    losses.push(...(await readAll(unread.splice(0))));
+    losses.push(...(await readAll(unread.splice(0), signal)));
     const ms = performance.now() - t0;
     return {
       workload: BENCH_WORKLOAD,
@@ -119,7 +128,7 @@ export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", ma
       warmupLosses,
       losses,
       tensorsAfterWarmup,
-      tensorsAtEnd: tf.memory().numTensors,
+      tensorsAtEnd: signal?.aborted ? NaN : tf.memory().numTensors,
     };
   } finally {
     for (const l of unread) l.dispose();
@@ -131,7 +140,29 @@ export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", ma
   }
 }
 
-/** The automatic choice's calibration: a few bench steps, after two untimed ones (shader compiles, JIT). */
-export async function calibrateMLP(): Promise<number> {
-  return (await benchMLP({ steps: 6, warmup: 2, maxMs: 1500, readEvery: 3 })).stepsPerSec;
+/**
+ * The automatic choice's calibration: a few bench steps after one untimed one (shader compiles, JIT), within
+ * `budgetMs` in all. A backend that cannot finish that in time measures NaN ("too slow to calibrate"): with the
+ * bench MLP at 40 steps/s on wasm here, a backend that needs 2 s for two steps cannot be the fastest. Measured
+ * here: software WebGL needs ~2.5 s and SwiftShader's WebGPU ~11 s for their first two steps (shader compiles).
+ */
+export async function calibrateMLP(budgetMs = 2000): Promise<number> {
+  const stop = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      stop.abort();
+      resolve(NaN);
+    }, budgetMs);
+  });
+  const t0 = performance.now();
+  const run = benchMLP({ steps: 5, warmup: 1, maxMs: Math.max(0, budgetMs / 2), readEvery: 1, signal: stop.signal }).then((r) => {
+    const left = budgetMs - (performance.now() - t0);
+    return r.steps > 0 && left >= 0 ? r.stepsPerSec : NaN;
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

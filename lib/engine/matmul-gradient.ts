@@ -41,10 +41,20 @@ export const batchMatMulGradConfig: tf.GradConfig = {
 };
 
 let registered = false;
+/** tfjs's own gradient, as registered before ours replaced it. */
+let stock: tf.GradConfig | undefined;
 
 /** Install the gradient above (global in tfjs; idempotent). */
 export function useFastMatMulGradient(): void {
   if (registered) return;
+  stock ??= tf.getGradient(tf.BatchMatMul);
   tf.registerGradient(batchMatMulGradConfig);
   registered = true;
+}
+
+/** Put tfjs's own gradient back (the bench measures whether the explicit transposes still pay). */
+export function useStockMatMulGradient(): void {
+  if (!registered || !stock) return;
+  tf.registerGradient(stock);
+  registered = false;
 }
