@@ -107,6 +107,11 @@ export interface Progress {
   eval?: Evaluation;
 }
 
+/** A performance mark at the page's first training step: scripts/page-bytes.ts counts the bytes loaded before it. */
+function markFirstStep(): void {
+  if (typeof performance.mark === "function" && performance.getEntriesByName("descent:first-step").length === 0) performance.mark("descent:first-step");
+}
+
 function isDataSource(data: DataSource | Iterable<Batch>): data is DataSource {
   return "dataset" in data;
 }
@@ -203,6 +208,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
       }
       if (aborted()) break;
 
+      if (step === 0) markFirstStep();
       const value = accumulateLoss(params, micro, loss, mode);
       unread.push({ step: step + 1, loss: value });
       const last = micro[micro.length - 1];
