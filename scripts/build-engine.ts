@@ -7,7 +7,7 @@
  */
 import * as esbuild from "esbuild";
 import hljs from "highlight.js/lib/common";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -88,8 +88,12 @@ const sourcesPlugin: esbuild.Plugin = {
 };
 
 export const options: esbuild.BuildOptions = {
-  entryPoints: [join(root, "lib/browser.ts")],
-  outfile: join(outdir, "descent.js"),
+  entryPoints: { descent: join(root, "lib/browser.ts") },
+  // The webgl, webgpu and wasm backends are imported on demand (lib/browser.ts): with splitting each becomes its
+  // own chunk, so a page loads only the backend it trains on.
+  outdir,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   format: "esm",
   platform: "browser",
@@ -105,6 +109,7 @@ export const options: esbuild.BuildOptions = {
 };
 
 export async function buildEngine(watch = false): Promise<void> {
+  rmSync(join(outdir, "chunks"), { recursive: true, force: true }); // old hashes would pile up
   mkdirSync(outdir, { recursive: true });
   writeFileSync(empty, "export default {};\n");
   writeKatexAssets();

@@ -1,6 +1,10 @@
 /**
  * The bench workload (seed 002's MLP): 784-256-256-10, batch 128, Adam lr 1e-3, cross-entropy, one fixed
- * random batch. Runs on whatever backend is active; `npm run bench` calls it in Chromium per backend.
+ * random batch. Runs on whatever backend is active; `npm run bench` calls it in Chromium per backend, and the
+ * automatic backend choice calls it briefly on each backend to calibrate (backend.ts).
+ *
+ * Losses are read asynchronously, `readEvery` steps at a time in one stacked read, as the training loop
+ * does: nothing here waits for the device synchronously.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { adam, createOptimizer } from "../optimizers/index.js";
@@ -12,14 +16,26 @@ import type { Stepper } from "../train/minimize.js";
 
 export const BENCH_WORKLOAD = "mlp-784-256-256-10-b128-adam";
 
+/**
+ * "ours": lib/optimizers' Adam (fused where the backend has a fused kernel); "unfused": the same rule op by op;
+ * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to).
+ */
+export type BenchOptimizer = "ours" | "unfused" | "tf.train.adam" | "none";
+
 export interface BenchOptions {
   steps?: number;
   warmup?: number;
-  /** "ours": lib/optimizers' Adam; "tf.train.adam": tfjs's own, for comparison. */
-  optimizer?: "ours" | "tf.train.adam";
+  optimizer?: BenchOptimizer;
   /** Stop early (and report the steps done) after this many milliseconds. */
   maxMs?: number;
   seed?: number;
+  /** Steps between loss reads. Default 10. */
+  readEvery?: number;
+  /**
+   * Once aborted, the run does no more tensor work: it releases its tensors at its next await and resolves with
+   * what it measured. (The backend may have been switched meanwhile: an op now would land on the new one.)
+   */
+  signal?: AbortSignal;
 }
 
 export interface BenchResult {
@@ -32,6 +48,8 @@ export interface BenchResult {
   finalLoss: number;
   /** The losses of the warm-up steps: the same on every backend that computes correctly. */
   warmupLosses: number[];
+  /** Every timed step's loss. */
+  losses: number[];
   /** tf.memory().numTensors after the warm-up and at the end: equal when nothing leaks. */
   tensorsAfterWarmup: number;
   tensorsAtEnd: number;
@@ -46,32 +64,58 @@ function tfjsAdam(lr: number): Stepper & { dispose(): void } {
   };
 }
 
-export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1 }: BenchOptions = {}): Promise<BenchResult> {
+function optimizerFor(kind: BenchOptimizer): Stepper & { dispose(): void } {
+  if (kind === "tf.train.adam") return tfjsAdam(1e-3);
+  if (kind === "none") return { step: () => {}, dispose: () => {} };
+  return createOptimizer(adam, { lr: 1e-3 }, { fused: kind === "ours" });
+}
+
+/** Reads scalar tensors in one round trip and disposes them (without reading, once `signal` is aborted). */
+async function readAll(losses: tf.Scalar[], signal?: AbortSignal): Promise<number[]> {
+  if (losses.length === 0) return [];
+  if (signal?.aborted) {
+    for (const l of losses) l.dispose();
+    return [];
+  }
+  const stacked = tf.stack(losses);
+  try {
+    return Array.from(await stacked.data());
+  } finally {
+    stacked.dispose();
+    for (const l of losses) l.dispose();
+  }
+}
+
+export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1, readEvery = 10, signal }: BenchOptions = {}): Promise<BenchResult> {
   const sizes = [784, 256, 256, 10];
   const batch = 128;
   const model = mlp({ sizes, init: "kaiming-normal", seed });
   const random = rng(seed + 1);
   const x = tf.tensor2d(normals(batch * 784, random), [batch, 784]);
   const y = tf.tensor1d(Int32Array.from({ length: batch }, () => Math.floor(random() * 10)), "int32");
-  const opt = optimizer === "ours" ? createOptimizer(adam, { lr: 1e-3 }) : tfjsAdam(1e-3);
+  const opt = optimizerFor(optimizer);
   const θ = new Parameters(model.params);
-  const step = () => {
+  const step = (): tf.Scalar => {
     θ.zeroGrad();
-    const loss = θ.backward(() => crossEntropy(forward(model, x), y));
+    const loss = θ.backwardLoss(() => crossEntropy(forward(model, x), y));
     opt.step(θ.vars, θ.grads);
     return loss;
   };
+  let unread: tf.Scalar[] = [];
   try {
-    const warmupLosses: number[] = [];
-    for (let i = 0; i < warmup; i++) warmupLosses.push(step());
+    for (let i = 0; i < warmup; i++) unread.push(step());
+    const warmupLosses = await readAll(unread.splice(0), signal);
     const tensorsAfterWarmup = tf.memory().numTensors;
-    let loss = NaN;
+    const losses: number[] = [];
     let done = 0;
     const t0 = performance.now();
-    while (done < steps && performance.now() - t0 < maxMs) {
-      loss = step(); // reads the loss back each step, as pages do, so the time includes the sync
+    while (!signal?.aborted && done < steps && performance.now() - t0 < maxMs) {
+      unread.push(step());
       done++;
+      // Read every readEvery steps (and at the end), so the time includes the reads a page would do.
+      if (done % readEvery === 0 || done === steps) losses.push(...(await readAll(unread.splice(0), signal)));
     }
+    losses.push(...(await readAll(unread.splice(0), signal)));
     const ms = performance.now() - t0;
     return {
       workload: BENCH_WORKLOAD,
@@ -80,16 +124,45 @@ export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", ma
       steps: done,
       ms,
       stepsPerSec: (done * 1000) / ms,
-      finalLoss: loss,
+      finalLoss: losses.at(-1) ?? NaN,
       warmupLosses,
+      losses,
       tensorsAfterWarmup,
-      tensorsAtEnd: tf.memory().numTensors,
+      tensorsAtEnd: signal?.aborted ? NaN : tf.memory().numTensors,
     };
   } finally {
+    for (const l of unread) l.dispose();
     θ.disposeGrads();
     opt.dispose();
     disposeModel(model);
     x.dispose();
     y.dispose();
+  }
+}
+
+/**
+ * The automatic choice's calibration: a few bench steps after one untimed one (shader compiles, JIT), within
+ * `budgetMs` in all. A backend that cannot finish that in time measures NaN ("too slow to calibrate"): with the
+ * bench MLP at 40 steps/s on wasm here, a backend that needs 2 s for two steps cannot be the fastest. Measured
+ * here: software WebGL needs ~2.5 s and SwiftShader's WebGPU ~11 s for their first two steps (shader compiles).
+ */
+export async function calibrateMLP(budgetMs = 2000): Promise<number> {
+  const stop = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      stop.abort();
+      resolve(NaN);
+    }, budgetMs);
+  });
+  const t0 = performance.now();
+  const run = benchMLP({ steps: 5, warmup: 1, maxMs: Math.max(0, budgetMs / 2), readEvery: 1, signal: stop.signal }).then((r) => {
+    const left = budgetMs - (performance.now() - t0);
+    return r.steps > 0 && left >= 0 ? r.stepsPerSec : NaN;
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,3 +1,3 @@
 export * from "./backend.js";
-export { useFastMatMulGradient, plainMatMul, batchMatMulGradConfig } from "./matmul-gradient.js";
+export { useFastMatMulGradient, useStockMatMulGradient, plainMatMul, batchMatMulGradConfig } from "./matmul-gradient.js";
 export * from "./bench.js";

@@ -6,6 +6,10 @@
  * training step spent most of its time there (measured 12 → 42–60 steps/s on the bench MLP once fixed).
  * Materialising the transpose first keeps every matMul on the fast path. The math is unchanged; tests compare
  * it with the stock gradient for all four flag combinations.
+ *
+ * Only on wasm: measured in December (npm run bench, bench MLP steps/s, explicit vs stock) wasm 58 vs 16.5
+ * (3.5×), WebGL 3.6 vs 7.4 (0.49×: its shaders read transposed operands for free, the transposes are extra
+ * passes), cpu 1.02 vs 0.97 (noise, under load 15–17). Elsewhere the registered gradient is tfjs's own.
  */
 import * as tf from "@tensorflow/tfjs-core";
 
@@ -41,10 +45,27 @@ export const batchMatMulGradConfig: tf.GradConfig = {
 };
 
 let registered = false;
+/** tfjs's own gradient, as registered before ours replaced it. */
+let stock: tf.GradConfig | undefined;
 
-/** Install the gradient above (global in tfjs; idempotent). */
+/** The explicit transposes on wasm, where they pay; tfjs's own gradient on every other backend. */
+const perBackend: tf.GradConfig = {
+  kernelName: tf.BatchMatMul,
+  inputsToSave: ["a", "b"],
+  gradFunc: (dy, saved, attrs) => (tf.getBackend() === "wasm" || !stock ? batchMatMulGradConfig : stock).gradFunc(dy, saved, attrs),
+};
+
+/** Install the gradient above for the wasm backend (global in tfjs; idempotent). */
 export function useFastMatMulGradient(): void {
   if (registered) return;
-  tf.registerGradient(batchMatMulGradConfig);
+  stock ??= tf.getGradient(tf.BatchMatMul);
+  tf.registerGradient(perBackend);
   registered = true;
+}
+
+/** Put tfjs's own gradient back (the bench measures whether the explicit transposes still pay). */
+export function useStockMatMulGradient(): void {
+  if (!registered || !stock) return;
+  tf.registerGradient(stock);
+  registered = false;
 }

@@ -24,6 +24,8 @@ export interface WorkerLike extends Port {
 export interface ConnectOptions {
   backend?: string | null;
   wasmPaths?: Record<string, string>;
+  /** localStorage entries the worker may read (it has no localStorage of its own): the backend calibration cache. */
+  storage?: Record<string, string>;
   /**
    * Runs the host on this thread and returns its port, for browsers that cannot start a module worker (or
    * whose worker fails to load). The engine info then says `thread: "main"`.
@@ -75,7 +77,7 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
   };
 
   const engine = new Promise<Record<string, unknown> & { thread: "worker" | "main" }>((resolve, reject) => {
-    const init = { type: "init", backend: options.backend ?? null, wasmPaths: options.wasmPaths };
+    const init = { type: "init", backend: options.backend ?? null, wasmPaths: options.wasmPaths, storage: options.storage };
     const attach = (p: Port, which: "worker" | "main", onEngine: (m: any) => void) => {
       port = p;
       thread = which;

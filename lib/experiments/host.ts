@@ -35,7 +35,7 @@ export type WireSnapshot = Omit<Snapshot, "lanes"> & { lanes: WireLane[] };
 
 export interface HostOptions {
   /** Starts tfjs; its result is posted as {type: "engine"}. */
-  init?: (message: { backend?: string | null; wasmPaths?: Record<string, string> }) => Promise<unknown>;
+  init?: (message: { backend?: string | null; wasmPaths?: Record<string, string>; storage?: Record<string, string> }) => Promise<unknown>;
   /** Reads tfjs's memory counters, for the page's leak checks. */
   memory?: () => { numTensors: number; numBytes: number };
   throttleMs?: number;
@@ -162,6 +162,7 @@ export function serve(port: Port, experiments: Registry, options: HostOptions = 
       spec: unknown;
       backend?: string | null;
       wasmPaths?: Record<string, string>;
+      storage?: Record<string, string>;
       lane?: string;
       options?: Record<string, unknown>;
     };

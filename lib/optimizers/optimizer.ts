@@ -190,15 +190,130 @@ function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateL
 }
 
 /**
+ * One step of a rule as one fused loop (engines.ts): the rule is traced on TraceVecs — θ, g and the slots as
+ * leaves — and the trace compiled once into a loop over the elements; later steps record the same ops with new
+ * numbers (1 − β₁ᵗ, …) and reuse the loop. Both runners use it: the float runner over its arrays, the tfjs
+ * runner over the backing memory of cpu/wasm tensors. Same float32 operations in the same order as the op-by-op
+ * engines, so the results are bit for bit the same (tests/unit/fast.test.ts, tests/unit/parity.test.ts).
+ */
+interface FusedPlan {
+  kernel: FusedKernel;
+  consts: number[];
+  /** The slot names the step reads, in input order (inputs are θ, g, then these). */
+  names: string[];
+  /** The slot names it writes, in output order (outputs are θ, then these). */
+  outNames: string[];
+}
+
+class FusedRule {
+  /** False once code generation has failed here (a CSP without 'unsafe-eval'): the runners go op by op. */
+  enabled = true;
+  private readonly kernels = new Map<string, FusedKernel>();
+  private readonly last: ({ trace: Trace; outputs: number[]; signature: string; kernel: FusedKernel } | undefined)[] = [];
+  constructor(
+    private readonly rule: Rule,
+    private readonly compile: typeof compileTrace = compileTrace,
+  ) {}
+
+  /**
+   * The fused step of parameter `i` at step t under `options` (the runner's current ones: setOptions may
+   * change them between steps), or undefined when this step does not fit one loop.
+   */
+  plan(i: number, names: string[], t: number, options: object): FusedPlan | undefined {
+    if (!this.enabled) return undefined;
+    const trace = new Trace(2 + names.length);
+    const slots: AnySlots<TraceVec> = {};
+    for (let j = 0; j < names.length; j++) slots[names[j]] = trace.leaf(2 + j);
+    let r: { θ: TraceVec; state: AnySlots<TraceVec | undefined> };
+    try {
+      r = this.rule.update(trace.leaf(0), trace.leaf(1), slots, t, options);
+    } catch (e) {
+      if (!(e instanceof NotFusable)) throw e;
+      this.enabled = false; // the rule reduces across elements or selects three ways: op by op from now on
+      return undefined;
+    }
+    const next = present(r.state);
+    const outNames = Object.keys(next);
+    // A rule that adds or drops a slot mid-run does not fit a fixed loop: the op-by-op path handles it.
+    if (outNames.length !== names.length || outNames.some((k) => !names.includes(k))) return undefined;
+    const outputs = [(r.θ as TraceVec).id, ...outNames.map((k) => next[k].id)];
+    const signature = `${names}|${outNames}`;
+    const prev = this.last[i];
+    let kernel: FusedKernel | undefined;
+    if (prev && prev.signature === signature && prev.outputs.length === outputs.length && prev.outputs.every((o, j) => o === outputs[j]) && prev.trace.sameOps(trace)) {
+      kernel = prev.kernel;
+    } else {
+      const key = `${signature}|${outputs}|${trace.inputs}|${trace.ops}`;
+      kernel = this.kernels.get(key);
+      if (kernel === undefined) {
+        try {
+          kernel = this.compile(trace, outputs);
+        } catch {
+          this.enabled = false;
+          return undefined;
+        }
+        this.kernels.set(key, kernel);
+      }
+    }
+    this.last[i] = { trace, outputs, signature, kernel };
+    return { kernel, consts: trace.consts, names, outNames };
+  }
+
+  forget(): void {
+    this.last.length = 0;
+  }
+}
+
+/** How a runner computes (the float runner also takes its parameters' shapes, FloatLayout). */
+export interface EngineOptions {
+  /**
+   * Run each parameter's update as one fused loop where the backend allows it (cpu and wasm: the loop runs over
+   * the tensors' memory and writes NEW tensors). Default true; false runs the rule op by op (the reference the
+   * fused loop is tested against). On GPU backends the rule always runs op by op.
+   */
+  fused?: boolean;
+  /** For tests: the compiler of fused loops (e.g. one that throws, as under a CSP without 'unsafe-eval'). */
+  compile?: typeof compileTrace;
+}
+
+/** The backing Float32Array of a float32 tensor on cpu or wasm, without copying; undefined elsewhere. */
+function hostMemory(t: tf.TensorInfo): Float32Array | undefined {
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array;
+    data?: { get(id: unknown): { values?: unknown } | undefined };
+  };
+  if (typeof backend.typedArrayFromHeap === "function") return backend.typedArrayFromHeap(t); // wasm
+  const values = backend.data?.get(t.dataId)?.values; // cpu
+  return values instanceof Float32Array ? values : undefined;
+}
+
+/**
+ * A new float32 tensor of `shape` whose memory the caller fills before any op reads it, and a view on that
+ * memory. New, never an existing tensor's buffer: the wasm backend caches packed matMul weights by buffer, and an
+ * in-place update would train on stale weights without any error.
+ */
+function newHostTensor(shape: number[]): tf.Tensor | undefined {
+  const backend = tf.backend() as unknown as { makeOutput?: (shape: number[], dtype: "float32") => tf.TensorInfo };
+  if (tf.getBackend() === "wasm" && typeof backend.makeOutput === "function") {
+    return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, "float32"));
+  }
+  if (tf.getBackend() === "cpu") return tf.tensor(new Float32Array(size(shape)), shape, "float32");
+  return undefined;
+}
+
+/**
  * An optimizer over tf.Variables. Each `step` runs the rule for every parameter inside one `tf.tidy`, assigns
  * the new values, swaps in the new state and disposes the old. Gradients are not disposed.
  */
 export function createOptimizer<O extends object, K extends string, Opt extends string = never>(
   def: OptimizerDef<O, K, Opt>,
   options?: Partial<O>,
+  engine: EngineOptions = {},
 ): Optimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
   let resolved = resolveOptions<O>(rule, options);
+  const fusion = new FusedRule(rule, engine.compile);
+  const fusedOn = engine.fused !== false;
   let state: ParamState<AnySlots<tf.Tensor>>[] = [];
   // Slots restored by load() are checked against the parameters' shapes on the next step.
   let unchecked = false;
@@ -209,6 +324,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
     for (const s of state) for (const k in s.slots) s.slots[k].dispose();
     state = [];
     shapes = undefined;
+    fusion.forget();
   };
 
   const initState = (params: tf.Variable[]): ParamState<AnySlots<tf.Tensor>>[] =>
@@ -221,6 +337,31 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
         return out;
       });
     }).map((slots) => ({ step: 0, slots }));
+
+  /**
+   * Parameter i's update as one fused loop over the tensors' host memory (cpu/wasm): new tensors for θ and every
+   * slot, filled by the loop, θ assigned. Undefined when the step does not fit (the op-by-op path runs instead).
+   */
+  const fusedTensorStep = (i: number, p: tf.Variable, g: tf.Tensor, s: ParamState<AnySlots<tf.Tensor>>): AnySlots<tf.Tensor> | undefined => {
+    const plan = fusion.plan(i, Object.keys(s.slots), s.step + 1, resolved);
+    if (!plan) return undefined;
+    const ins: tf.Tensor[] = [p, g, ...plan.names.map((k) => s.slots[k])];
+    // Allocate every output before taking any view: an allocation can grow (and detach) the wasm heap.
+    const outs: tf.Tensor[] = [];
+    for (let j = 0; j <= plan.outNames.length; j++) {
+      const t = newHostTensor(p.shape);
+      if (!t) return undefined;
+      outs.push(t);
+    }
+    const inViews = ins.map(hostMemory);
+    const outViews = outs.map(hostMemory);
+    if (inViews.some((v) => v === undefined) || outViews.some((v) => v === undefined)) return undefined;
+    plan.kernel(inViews as Float32Array[], outViews as Float32Array[], plan.consts, p.size);
+    p.assign(outs[0]);
+    const out: AnySlots<tf.Tensor> = {};
+    plan.outNames.forEach((k, j) => (out[k] = outs[j + 1]));
+    return out;
+  };
 
   return {
     def,
@@ -264,10 +405,15 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
       unchecked = false;
       shapes = params.map((p) => [...p.shape]);
 
+      const host = fusedOn && fusion.enabled && (tf.getBackend() === "cpu" || tf.getBackend() === "wasm");
       const next = tf.tidy(() => {
         const scalars = new Scalars();
         return params.map((p, i) => {
           const s = state[i];
+          if (host) {
+            const out = fusedTensorStep(i, p, grads[i], s);
+            if (out) return out;
+          }
           const slots: AnySlots<TensorVec> = {};
           for (const k in s.slots) slots[k] = new TensorVec(s.slots[k], scalars);
           const r = rule.update(new TensorVec(p, scalars), new TensorVec(grads[i], scalars), slots, s.step + 1, resolved);
@@ -320,7 +466,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
 export function createFloatOptimizer<O extends object, K extends string, Opt extends string = never>(
   def: OptimizerDef<O, K, Opt>,
   options?: Partial<O>,
-  layout: FloatLayout = {},
+  layout: FloatLayout & EngineOptions = {},
 ): FloatOptimizer<O, K, Opt> {
   const rule = def as unknown as Rule;
   let resolved = resolveOptions<O>(rule, options);
@@ -340,7 +486,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
   const free = () => {
     state = [];
     shapes = [];
-    last.length = 0;
+    fusion.forget();
     lengths = undefined;
   };
 
@@ -362,56 +508,17 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
     return out;
   };
 
-  // The fused path: trace the rule on TraceVecs, then run it as one compiled loop over the elements, updating θ
-  // and the state arrays in place (engines.ts). Same float32 arithmetic, op for op, as the FloatVec path below.
-  // A rule records the same ops step after step (only its numbers change), so each parameter remembers its last
-  // trace and loop; other shapes of trace are compiled once and kept by key.
-  let fused = true;
-  const kernels = new Map<string, FusedKernel>();
-  const last: ({ trace: Trace; outputs: number[]; names: string; kernel: FusedKernel } | undefined)[] = [];
+  // The fused path: one compiled loop per parameter (FusedRule), updating θ and the state arrays in place. Every
+  // op is element-wise and element i is read before it is written, so in place is safe here: these are plain
+  // arrays, not tensors a backend has cached.
+  const fusion = new FusedRule(rule, layout.compile);
   const fusedStep = (i: number, s: ParamState<AnySlots<Float32Array>>, p: Float32Array, g: Float32Array): boolean => {
-    const names = Object.keys(s.slots);
-    const trace = new Trace(2 + names.length);
-    const slots: AnySlots<TraceVec> = {};
-    for (let j = 0; j < names.length; j++) slots[names[j]] = trace.leaf(2 + j);
-    let r: { θ: TraceVec; state: AnySlots<TraceVec | undefined> };
-    try {
-      r = rule.update(trace.leaf(0), trace.leaf(1), slots, s.step + 1, resolved);
-    } catch (e) {
-      if (!(e instanceof NotFusable)) throw e;
-      fused = false; // the rule reduces across elements or selects three ways: FloatVec from now on
-      return false;
-    }
-    const next = present(r.state);
-    const outNames = Object.keys(next);
-    // A rule that adds or drops a slot mid-run does not fit a fixed loop: let the FloatVec path handle it.
-    if (outNames.length !== names.length || outNames.some((k) => !(k in s.slots))) return false;
-    const outputs = [(r.θ as TraceVec).id];
-    for (const k of outNames) outputs.push(next[k].id);
-    const signature = `${names}|${outNames}`;
-    const prev = last[i];
-    let kernel: FusedKernel | undefined;
-    if (prev && prev.names === signature && prev.outputs.length === outputs.length && prev.outputs.every((o, j) => o === outputs[j]) && prev.trace.sameOps(trace)) {
-      kernel = prev.kernel;
-    } else {
-      const key = `${signature}|${outputs}|${trace.inputs}|${trace.ops}`;
-      kernel = kernels.get(key);
-      if (kernel === undefined) {
-        try {
-          kernel = compileTrace(trace, outputs);
-        } catch {
-          fused = false; // no code generation here (CSP): FloatVec from now on
-          return false;
-        }
-        kernels.set(key, kernel);
-      }
-    }
-    last[i] = { trace, outputs, names: signature, kernel };
-    const ins = [p, g];
-    const outs = [p];
-    for (const k of names) ins.push(s.slots[k]);
-    for (const k of outNames) outs.push(s.slots[k]);
-    kernel(ins, outs, trace.consts, p.length);
+    if (layout.fused === false) return false;
+    const plan = fusion.plan(i, Object.keys(s.slots), s.step + 1, resolved);
+    if (!plan) return false;
+    const ins = [p, g, ...plan.names.map((k) => s.slots[k])];
+    const outs = [p, ...plan.outNames.map((k) => s.slots[k])];
+    plan.kernel(ins, outs, plan.consts, p.length);
     s.step += 1;
     return true;
   };
@@ -469,7 +576,7 @@ export function createFloatOptimizer<O extends object, K extends string, Opt ext
       lengths = params.map((p) => p.length);
 
       for (let i = 0; i < params.length; i++) {
-        if (fused && fusedStep(i, state[i], params[i], grads[i])) continue;
+        if (fusedStep(i, state[i], params[i], grads[i])) continue;
         const s = state[i];
         const p = params[i];
         const slots: AnySlots<FloatVec> = {};

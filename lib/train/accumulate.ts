@@ -30,13 +30,22 @@ export type MicroBatch = Pick<Batch, "x" | "y" | "size" | "features">;
 
 /**
  * Fills `params.grads` from `micro` (see the module comment for the two modes) and returns the mean loss over
- * the samples, i.e. Σ size_i·loss_i / N. Does not step. Creates no tensors that outlive the call besides the
- * gradient buffers it replaces.
+ * the samples, i.e. Σ size_i·loss_i / N, as a scalar tensor that is not read back: the caller reads it when it
+ * needs the number (asynchronously on the training path) and disposes it. Does not step. Creates no other
+ * tensors that outlive the call besides the gradient buffers it replaces.
  */
-export function accumulate(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, mode: AccumulateMode = "correct"): number {
+export function accumulateLoss(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, mode: AccumulateMode = "correct"): tf.Scalar {
   if (micro.length === 0) throw new Error("accumulate: no micro-batches");
   const total = micro.reduce((n, b) => n + b.size, 0);
   return mode === "correct" ? accumulateCorrect(params, micro, loss, total) : accumulateBroken(params, micro, loss, total);
+}
+
+/** `accumulateLoss` read back synchronously, for tests and CPU-side callers. */
+export function accumulate(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, mode: AccumulateMode = "correct"): number {
+  const mean = accumulateLoss(params, micro, loss, mode);
+  const v = mean.dataSync()[0];
+  mean.dispose();
+  return v;
 }
 
 /** Runs `f` on a micro-batch as tensors and frees them. */
@@ -51,25 +60,36 @@ function withTensors<R>(b: MicroBatch, f: (x: tf.Tensor2D, y: tf.Tensor1D) => R)
   }
 }
 
-function accumulateCorrect(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): number {
-  let mean = 0;
+/** a + b, disposing both (a may be undefined: the first term). */
+function addInto(a: tf.Scalar | undefined, b: tf.Scalar): tf.Scalar {
+  if (a === undefined) return b;
+  const s = tf.add(a, b) as tf.Scalar;
+  a.dispose();
+  b.dispose();
+  return s;
+}
+
+function accumulateCorrect(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): tf.Scalar {
+  let mean: tf.Scalar | undefined;
   // #region accumulate-correct
   params.zeroGrad(); // once per step: every micro-batch's gradient adds up in params.grads
   for (const b of micro) {
     const share = b.size / total; // weight of this micro-batch's mean loss in the step's mean loss
-    mean += withTensors(b, (x, y) => params.backward(() => tf.mul(loss(x, y), share) as tf.Scalar));
+    mean = addInto(mean, withTensors(b, (x, y) => params.backwardLoss(() => tf.mul(loss(x, y), share) as tf.Scalar)));
   }
   // #endregion accumulate-correct
-  return mean;
+  return mean!;
 }
 
-function accumulateBroken(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): number {
-  let mean = 0;
+function accumulateBroken(params: Parameters, micro: readonly MicroBatch[], loss: BatchLoss, total: number): tf.Scalar {
+  let mean: tf.Scalar | undefined;
   // #region accumulate-broken
   for (const b of micro) {
     params.zeroGrad(); // seed 002's bug: throws away the micro-batches before this one
-    mean += (b.size / total) * withTensors(b, (x, y) => params.backward(() => loss(x, y)));
+    const l = withTensors(b, (x, y) => params.backwardLoss(() => loss(x, y)));
+    mean = addInto(mean, tf.tidy(() => tf.mul(l, b.size / total) as tf.Scalar));
+    l.dispose();
   }
   // #endregion accumulate-broken
-  return mean;
+  return mean!;
 }

@@ -28,12 +28,21 @@
  * - `signal` aborted: checked before every step and after every yield, so the run stops within one step; the generator
  *   *returns* (no exception, no progress object for the unfinished step);
  * - the consumer calls `return()` (what Framework does on invalidation) or breaks out of `for await`;
- * - divergence: if a step's loss is NaN or ±∞ the optimizer does NOT take that step (the parameters keep their
- *   last finite values) and the generator throws `DivergedError` ("diverged at step k (loss = NaN)", with
- *   `.step` and `.loss`), after releasing its tensors — the same contract as `minimize` (minimize.ts). Pages
- *   catch it and show the message next to the curve.
+ * - divergence: the generator throws `DivergedError` ("diverged at step k (loss = NaN)", with `.step` and
+ *   `.loss`, k the first step whose loss is NaN or ±∞), after releasing its tensors. Losses are read only at
+ *   reporting steps (see Reads), and a reporting step's loss is read before its update: when k is a reporting
+ *   step (always, with the default yieldEvery = 1) the optimizer does NOT take it and the parameters keep
+ *   their last finite values — the same contract as `minimize` (minimize.ts). Between reports steps are not
+ *   read, so a k found at the next report has already been stepped past. Pages catch the error and show the
+ *   message next to the curve.
  * In every case the loop disposes every tensor it created (gradient buffers it made for bare variables, batch
  * tensors); the model's variables, a given `Parameters`' buffers and the optimizer stay the caller's.
+ *
+ * Reads: nothing on the training path reads the device synchronously (`dataSync` stalls a GPU's queue, and
+ * WebGPU without canvas interop reads zeros). Each step's loss stays a tensor; at a reporting step (one that
+ * yields a progress object) the losses of every step since the last report are stacked and read with one
+ * `await data()`. Steps in between are only queued, so the GPU stays busy and the number of round trips is
+ * one per progress object, not one per step.
  *
  * Responsiveness: the loop yields to the event loop with a macrotask (setImmediate in Node, a MessageChannel
  * message in browsers, neither clamped to 4 ms like nested setTimeout) before each progress object, and
@@ -43,12 +52,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { batches, type Batch, type BatchOptions } from "../data/batches.js";
 import type { Dataset } from "../data/dataset.js";
-import { accumulate, type AccumulateMode, type BatchLoss } from "./accumulate.js";
+import { accumulateLoss, type AccumulateMode, type BatchLoss } from "./accumulate.js";
 import { checkFinite } from "./diverged.js";
 import type { Evaluation } from "./evaluate.js";
+import { nextMacrotask } from "./macrotask.js";
 import { Parameters } from "./parameters.js";
 import type { Stepper } from "../optimizers/choice.js";
 
+export { nextMacrotask };
 
 /** What the loops need from a learning-rate schedule (lib/schedules' `createScheduler(...)` satisfies it). */
 export interface StepScheduler {
@@ -108,20 +119,9 @@ export interface Progress {
   eval?: Evaluation;
 }
 
-/** A macrotask: lets the browser handle input and paint, without setTimeout's 4 ms clamp. */
-export function nextMacrotask(): Promise<void> {
-  if (typeof setImmediate === "function") return new Promise((resolve) => setImmediate(resolve));
-  if (typeof MessageChannel === "function") {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** A performance mark at the page's first training step: scripts/page-bytes.ts counts the bytes loaded before it. */
+function markFirstStep(): void {
+  if (typeof performance.mark === "function" && performance.getEntriesByName("descent:first-step").length === 0) performance.mark("descent:first-step");
 }
 
 function isDataSource(data: DataSource | Iterable<Batch>): data is DataSource {
@@ -179,6 +179,28 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
   };
   const aborted = () => signal?.aborted === true;
 
+  // Losses of the steps since the last report, still on the device.
+  let unread: { step: number; loss: tf.Scalar }[] = [];
+  const dropUnread = () => {
+    for (const u of unread) u.loss.dispose();
+    unread = [];
+  };
+  /** Reads every unread loss in one round trip; throws DivergedError at the first that is not finite. Returns the last. */
+  const readLosses = async (): Promise<number> => {
+    const batch = unread;
+    unread = [];
+    const stacked = batch.length === 1 ? batch[0].loss : tf.stack(batch.map((u) => u.loss));
+    let values: Float32Array;
+    try {
+      values = (await stacked.data()) as Float32Array;
+    } finally {
+      if (stacked !== batch[0].loss) stacked.dispose();
+      for (const u of batch) u.loss.dispose();
+    }
+    values.forEach((v, i) => checkFinite(batch[i].step, v));
+    return values[values.length - 1];
+  };
+
   try {
     while (!aborted() && (steps === undefined || step < steps)) {
       const stepStart = performance.now();
@@ -197,39 +219,43 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
       }
       if (aborted()) break;
 
-      const value = accumulate(params, micro, loss, mode);
+      if (step === 0) markFirstStep();
+      const value = accumulateLoss(params, micro, loss, mode);
+      unread.push({ step: step + 1, loss: value });
       const last = micro[micro.length - 1];
       const size = micro.reduce((n, b) => n + b.size, 0);
       const at = { step: step + 1, epoch: first.epoch, batch: last.index };
+      const before = samplesSeen;
+      const evaluating = options.evaluate !== undefined && Math.floor((samplesSeen + size) / evaluateEvery) > Math.floor(before / evaluateEvery);
+      // Peek whether this is the last step, so the final loss is always reported.
+      let final = steps !== undefined && at.step >= steps;
+      if (!final) {
+        pending ??= next();
+        final = pending === undefined;
+      }
+      const reporting = evaluating || final || at.step % yieldEvery === 0;
 
-      checkFinite(at.step, value);
+      // A reporting step reads its loss (and every unread one) before the update, so it can refuse a NaN step.
+      let lossValue = NaN;
+      if (reporting) lossValue = await readLosses();
 
       const lr = scheduler?.lr;
       optimizer.step(params.vars, params.grads);
       scheduler?.step();
       step++;
-      const before = samplesSeen;
       samplesSeen += size;
 
       let evaluation: Evaluation | undefined;
-      if (options.evaluate && Math.floor(samplesSeen / evaluateEvery) > Math.floor(before / evaluateEvery)) {
-        evaluation = await options.evaluate({ step, epoch: first.epoch, samplesSeen });
-      }
+      if (evaluating) evaluation = await options.evaluate!({ step, epoch: first.epoch, samplesSeen });
 
       lastStepMs = performance.now() - stepStart;
-      // Peek whether this was the last step, so the final loss is always reported.
-      let final = steps !== undefined && step >= steps;
-      if (!final) {
-        pending ??= next();
-        final = pending === undefined;
-      }
 
-      if (evaluation || final || step % yieldEvery === 0) {
+      if (reporting) {
         await nextMacrotask();
         if (aborted()) break;
         const now = performance.now();
         elapsedMs += now - resumed;
-        const progress: Progress = { ...at, loss: value, elapsedMs, samplesSeen };
+        const progress: Progress = { ...at, loss: lossValue, elapsedMs, samplesSeen };
         if (lr !== undefined) progress.lr = lr;
         if (evaluation) progress.eval = evaluation;
         yield progress;
@@ -240,6 +266,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<Progress, vo
       }
     }
   } finally {
+    dropUnread();
     if (owned) params.disposeGrads();
     source.return?.();
   }

@@ -29,9 +29,11 @@ export class Parameters {
 
   /**
    * Forward and backward in one call (tfjs records the forward pass on a tape and differentiates it):
-   * evaluates `loss()`, adds ∂loss/∂θ into `.grads`, returns the loss value as a number.
+   * evaluates `loss()`, adds ∂loss/∂θ into `.grads`, and returns the loss as a scalar tensor, still on the
+   * device: the caller reads it (asynchronously, `await t.data()`, on the training path) and disposes it.
+   * Nothing waits for the GPU here, so several steps can be queued before anyone looks at a loss.
    */
-  backward(loss: () => tf.Scalar): number {
+  backwardLoss(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.vars);
     this.vars.forEach((v, i) => {
       const g = grads[v.name];
@@ -43,6 +45,16 @@ export class Parameters {
         g.dispose();
       }
     });
+    return value;
+  }
+
+  /**
+   * `backwardLoss` with the loss read back at once, synchronously: for small CPU-side objectives and tests.
+   * On a GPU backend a synchronous read stalls the queue (and WebGPU without canvas interop reads zeros), so
+   * the training loop uses `backwardLoss` instead.
+   */
+  backward(loss: () => tf.Scalar): number {
+    const value = this.backwardLoss(loss);
     const v = value.dataSync()[0];
     value.dispose();
     return v;

@@ -24,7 +24,7 @@
  * waiting — so a reader's change to the first section reruns at once even while later sections still train.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { batchesPerEpoch, epochBatches } from "../data/batches.js";
+import { batchesPerEpoch } from "../data/batches.js";
 import type { Dataset, Normalization } from "../data/dataset.js";
 import { crossEntropy } from "../models/losses.js";
 import { disposeModel, forward, mlp, type Init, type MLP } from "../models/mlp.js";
@@ -34,8 +34,8 @@ import type { LaneChange, RunControl } from "../experiments/types.js";
 import { applyChanges, between } from "../experiments/lanes.js";
 import type { AccumulateMode } from "./accumulate.js";
 import { DivergedError } from "./diverged.js";
-import { scoreBatch, type ClassifierScore, type Evaluation } from "./evaluate.js";
-import { nextMacrotask, train, type DataSource, type Progress } from "./loop.js";
+import { evaluateClassifier, type ClassifierScore, type Evaluation } from "./evaluate.js";
+import { train, type DataSource, type Progress } from "./loop.js";
 
 /** One contestant: an optimizer definition with its options, and how it accumulates gradients. */
 export interface LaneSpec extends OptimizerChoice {
@@ -225,25 +225,13 @@ export function plannedSteps({
   return total;
 }
 
-/**
- * Loss and accuracy over a dataset like `evaluateClassifier`, but giving the event loop a turn between batches,
- * so scoring 60,000 images does not freeze the page.
- */
-export async function evaluateClassifierAsync(
+/** `evaluateClassifier` with a smaller default batch (it yields between batches, so the page stays responsive). */
+export function evaluateClassifierAsync(
   logits: (x: tf.Tensor2D) => tf.Tensor2D,
   ds: Dataset,
   { batchSize = 500, normalize, signal }: { batchSize?: number; normalize?: Normalization; signal?: AbortSignal } = {},
 ): Promise<ClassifierScore> {
-  let lossSum = 0;
-  let correct = 0;
-  for (const b of epochBatches(ds, { batchSize, seed: 1, shuffle: false, normalize }, 0)) {
-    if (signal?.aborted) break;
-    const [l, c] = scoreBatch(logits, b);
-    lossSum += l;
-    correct += c;
-    await nextMacrotask();
-  }
-  return { loss: lossSum / ds.count, accuracy: correct / ds.count };
+  return evaluateClassifier(logits, ds, { batchSize, normalize, signal });
 }
 
 interface Runner {

@@ -14,6 +14,11 @@ const wasmPaths = Object.fromEntries(Object.entries({
 
 const requested = new URLSearchParams(location.search).get("backend");
 
+/** The backend calibrations an earlier visit cached (lib/engine/backend.ts): a worker has no localStorage. */
+const storage = Object.fromEntries(
+  Object.keys(localStorage).filter((k) => k.startsWith("descent-backend-")).map((k) => [k, localStorage.getItem(k) ?? ""])
+);
+
 /** @returns {import("../../lib/experiments/host.js").Port} */
 function hereInstead() {
   const {port1, port2} = new MessageChannel();
@@ -24,7 +29,7 @@ function hereInstead() {
 }
 
 const workerUrl = import.meta.resolve("./worker.js");
-export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, fallback: hereInstead});
+export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, fallback: hereInstead});
 
 /** For the browser tests: where training runs, its memory counters, open runs. */
 Object.assign(window, {__descentLab: lab});
@@ -50,7 +55,7 @@ let background = null;
  * @param {unknown} spec
  */
 export function runInBackground(name, spec) {
-  background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, fallback: hereInstead});
+  background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, fallback: hereInstead});
   Object.assign(window, {__descentBackgroundLab: background});
   return background.run(name, spec);
 }

@@ -18,8 +18,32 @@ test("isBackendName accepts only the four backends", () => {
   for (const n of ["WASM", "tensorflow", "", "__proto__", 3]) assert.ok(!isBackendName(n));
 });
 
-test("selfCheck passes on a backend that computes correctly", () => {
-  assert.equal(selfCheck(), true);
+test("selfCheck passes on a backend that computes correctly", async () => {
+  assert.equal(await selfCheck(), true);
+});
+
+test("initBackend calibrates the backends that start, picks the fastest, and caches the result", async () => {
+  const store = new Map<string, string>();
+  const g = globalThis as { localStorage?: unknown };
+  const saved = g.localStorage;
+  g.localStorage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+  try {
+    const calls: string[] = [];
+    const calibrate = async (name: string) => (calls.push(name), name === "cpu" ? 12.5 : NaN);
+    const first = await initBackend(null, { calibrate });
+    assert.equal(first.backend, "cpu");
+    assert.equal(first.cached, false);
+    assert.deepEqual(calls, ["cpu"]); // only cpu is registered in these tests
+    assert.match(first.reason, /fastest measured here \(steps\/s: cpu 13\)/);
+    const second = await initBackend(null, { calibrate });
+    assert.equal(second.cached, true);
+    assert.deepEqual(calls, ["cpu"], "the cached calibration is used, not measured again");
+    assert.match(second.reason, /cached/);
+    await initBackend(null, { calibrate, recalibrate: true });
+    assert.deepEqual(calls, ["cpu", "cpu"]);
+  } finally {
+    g.localStorage = saved;
+  }
 });
 
 test("initBackend in Node falls back to cpu and reports an unknown override as a notice", async () => {

@@ -152,6 +152,13 @@ describe("createFloatOptimizer's fused loop and arena", () => {
       const random = rng(11);
       const p = uniforms(37, random, -1, 1);
       const opt = createFloatOptimizer(def, options);
+      // Where code generation is refused (a CSP without 'unsafe-eval'), the runner goes op by op on arena arrays.
+      const pNoEval = p.slice();
+      const noEval = createFloatOptimizer(def, options, {
+        compile: () => {
+          throw new EvalError("Code generation from strings disallowed for this context");
+        },
+      });
       const resolved = resolveOptions(def, options);
       let θ = new FloatVec(p.slice());
       let slots = def.init(θ, resolved, (c) => FloatVec.fill(p.length, c));
@@ -159,6 +166,8 @@ describe("createFloatOptimizer's fused loop and arena", () => {
         const g = uniforms(37, random, -2, 2);
         if (t === 3) g.fill(0, 0, 10); // exact zeros, as for blank pixels
         opt.step([p], [g]);
+        noEval.step([pNoEval], [g]);
+        assert.deepEqual(pNoEval, p, `${def.name} ${JSON.stringify(options)}: arena fallback θ at step ${t}`);
         const r = def.update(θ, new FloatVec(g.slice()), slots, t, resolved);
         θ = r.θ as FloatVec;
         slots = r.state;

@@ -6,7 +6,7 @@ import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { batchMatMulGradConfig, useFastMatMulGradient } from "../../lib/engine/matmul-gradient.js";
+import { batchMatMulGradConfig, useFastMatMulGradient, useStockMatMulGradient } from "../../lib/engine/matmul-gradient.js";
 import { normals, rng } from "../../lib/random.js";
 
 const stock = tf.getGradient(tf.BatchMatMul)!;
@@ -49,10 +49,19 @@ for (const [aShape, bShape, ta, tb] of cases) {
   });
 }
 
-test("useFastMatMulGradient() installs the explicit-transpose gradient and is idempotent", () => {
+test("useFastMatMulGradient() installs a gradient that uses tfjs's own off wasm, and is idempotent; useStockMatMulGradient() undoes it", () => {
   tf.registerGradient(stock);
   useFastMatMulGradient();
+  const installed = tf.getGradient(tf.BatchMatMul)!;
   useFastMatMulGradient();
-  assert.equal(tf.getGradient(tf.BatchMatMul)?.gradFunc, batchMatMulGradConfig.gradFunc);
+  assert.equal(tf.getGradient(tf.BatchMatMul), installed);
+  assert.notEqual(installed.gradFunc, stock.gradFunc);
+  // On cpu (these tests) it must compute what tfjs's own computes, exactly: it is tfjs's own.
+  const theirs = gradsWith(stock, [5, 3], [4, 3], false, true, 3);
+  const ours = gradsWith(installed, [5, 3], [4, 3], false, true, 3);
+  assert.deepEqual(ours, theirs);
+  useStockMatMulGradient();
+  useFastMatMulGradient();
+  assert.ok(tf.getGradient(tf.BatchMatMul), "reinstalled");
   tf.registerGradient(stock); // leave tfjs as other tests expect it
 });

@@ -21,6 +21,7 @@ import { after, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { createFloatOptimizer, createOptimizer, optimizers, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
+import { compileTrace } from "../../lib/optimizers/engines.js";
 import { deviation, floatProblem, loadFixtures, tfProblem, type Fixture } from "../helpers/problems.js";
 import { fixturesDir } from "../helpers/fixtures.js";
 import { widened, type WidenedCase } from "./parity-cases.js";
@@ -124,6 +125,49 @@ describe("torch.optim parity, tfjs engine (cpu)", () => {
       } finally {
         opt.dispose();
         problem.dispose();
+      }
+    });
+  }
+});
+
+/**
+ * The fused update (one compiled loop per parameter over the tensors' memory, optimizer.ts) against the same
+ * rule run op by op, on every fixture: the same float32 operations in the same order, so every loss and every
+ * parameter must be bit for bit equal, at every step. A counting compiler proves the fused loop ran; one that
+ * throws (as code generation does under a CSP without 'unsafe-eval') must fall back to the op-by-op result.
+ */
+describe("fused update = the rule op by op, bit for bit (tfjs cpu engine)", () => {
+  for (const fixture of fixtures) {
+    test(fixture.name, () => {
+      const def = defOf(fixture);
+      let compiled = 0;
+      const counting: typeof compileTrace = (trace, outputs) => (compiled++, compileTrace(trace, outputs));
+      const refusing: typeof compileTrace = () => {
+        throw new EvalError("Code generation from strings disallowed for this context");
+      };
+      const runs = [{ fused: false }, { fused: true, compile: counting }, { fused: true, compile: refusing }].map((engine) => ({
+        problem: tfProblem(fixture),
+        opt: createOptimizer(def, fixture.optimizer.options, engine),
+      }));
+      try {
+        for (let step = 1; step <= fixture.steps; step++) {
+          const values: Float32Array[][] = runs.map(({ problem, opt }) => {
+            const { value, grads } = tf.valueAndGrads(problem.loss(step))(problem.params);
+            const loss = value.dataSync() as Float32Array;
+            opt.step(problem.params, grads);
+            tf.dispose([value, ...grads]);
+            return [loss, ...problem.params.map((p) => p.dataSync() as Float32Array)];
+          });
+          for (const [k, other] of values.slice(1).entries()) {
+            values[0].forEach((ref, i) => assert.deepEqual(other[i], ref, `${["fused", "no-codegen fallback"][k]}: ${i === 0 ? "loss" : runs[0].problem.names[i - 1]} at step ${step}`));
+          }
+        }
+        assert.ok(compiled > 0, "the fused loop was never compiled");
+      } finally {
+        for (const { problem, opt } of runs) {
+          opt.dispose();
+          problem.dispose();
+        }
       }
     });
   }

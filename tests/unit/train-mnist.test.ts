@@ -39,8 +39,8 @@ describe("train() on MNIST with lib/optimizers", () => {
         optimizer: opt,
         steps: 60,
         evaluateEvery: 64 * 30,
-        evaluate: () => {
-          const test = evaluateClassifier((x) => forward(m, x), testSubset, { normalize });
+        evaluate: async () => {
+          const test = await evaluateClassifier((x) => forward(m, x), testSubset, { normalize });
           return { trainLoss: NaN, trainAcc: NaN, testLoss: test.loss, testAcc: test.accuracy };
         },
       }),

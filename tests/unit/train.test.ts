@@ -176,9 +176,9 @@ describe("train(options)", () => {
         epochs: 1,
         yieldEvery: 100,
         evaluateEvery: 10,
-        evaluate: ({ samplesSeen }) => {
+        evaluate: async ({ samplesSeen }) => {
           calls.push(samplesSeen);
-          const s = evaluateClassifier((x) => forward(m, x), ds);
+          const s = await evaluateClassifier((x) => forward(m, x), ds);
           return { trainLoss: s.loss, trainAcc: s.accuracy, testLoss: s.loss, testAcc: s.accuracy };
         },
       }),
@@ -209,6 +209,27 @@ describe("train(options)", () => {
     );
     assert.equal(seen.length, 2);
     assert.deepEqual(values(m), after2); // step 3 was refused
+    disposeModel(m);
+  });
+
+  it("with yieldEvery > 1, names the first NaN step among the steps read together", async () => {
+    const m = linear(12, 3, 1);
+    let calls = 0;
+    const loss: BatchLoss = (x, y) => {
+      calls++;
+      const l = crossEntropy(forward(m, x), y);
+      return calls >= 4 ? (tf.mul(l, tf.scalar(NaN)) as tf.Scalar) : l;
+    };
+    const before = tf.memory().numTensors;
+    const seen: number[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const p of train({ params: m.params, loss, data: { dataset: ds, batchSize: 4, seed: 1 }, optimizer: plainSGD(0.1), epochs: 5, yieldEvery: 3 })) seen.push(p.step);
+      },
+      (e: unknown) => e instanceof DivergedError && e.step === 4,
+    );
+    assert.deepEqual(seen, [3]); // steps 4 and 5 were queued unread; the read at step 6 finds step 4
+    assert.equal(tf.memory().numTensors, before, "unread losses were released");
     disposeModel(m);
   });
 
@@ -327,7 +348,7 @@ describe("train(options) keeps the event loop responsive", () => {
 });
 
 describe("evaluateClassifier(logits, dataset)", () => {
-  it("matches crossEntropy and accuracy over the whole set, in any batch size", () => {
+  it("matches crossEntropy and accuracy over the whole set, in any batch size", async () => {
     const ds = toy(23);
     const m = linear(12, 3, 9);
     const [b] = [...epochBatches(ds, { batchSize: 23, seed: 1, shuffle: false }, 0)];
@@ -337,7 +358,7 @@ describe("evaluateClassifier(logits, dataset)", () => {
       const acc = tf.mean(tf.cast(tf.equal(tf.argMax(z, 1), y), "float32")).dataSync()[0];
       return [crossEntropy(z, y).dataSync()[0], acc];
     });
-    const s = evaluateClassifier((x) => forward(m, x), ds, { batchSize: 5 });
+    const s = await evaluateClassifier((x) => forward(m, x), ds, { batchSize: 5 });
     assert.ok(Math.abs(s.loss - l) < 1e-5);
     assert.ok(Math.abs(s.accuracy - a) < 1e-6);
     disposeModel(m);
