@@ -174,14 +174,22 @@ export function noticeText(problems: readonly QueryProblem[]): string {
   return lines.length ? `Some settings in this link were ignored: ${lines.join("; ")}.` : "";
 }
 
-/** A row's check that runs the optimizer's own validation on `options` with `option` set to the value. */
-export function optimizerCheck(def: AnyOptimizerDef, options: Record<string, unknown>, option: string): (v: number) => void {
+/**
+ * A row's check that runs the optimizer's own validation on `options` with `option` set to the value; given
+ * several optimizers (one rate feeding each), every one of them must accept it.
+ */
+export function optimizerCheck(def: AnyOptimizerDef | readonly AnyOptimizerDef[], options: Record<string, unknown>, option: string): (v: number) => void {
+  if (Array.isArray(def)) {
+    const checks = def.map((d) => optimizerCheck(d, options, option));
+    return (v) => checks.forEach((c) => c(v));
+  }
+  const one = def as AnyOptimizerDef;
   return (v) => {
     if (option === "beta1" || option === "beta2") {
-      const betas = [...((options.betas ?? def.defaults.betas) as number[])];
+      const betas = [...((options.betas ?? one.defaults.betas) as number[])];
       betas[option === "beta1" ? 0 : 1] = v;
-      resolveOptions(def, { ...options, betas });
-    } else resolveOptions(def, { ...options, [option]: v });
+      resolveOptions(one, { ...options, betas });
+    } else resolveOptions(one, { ...options, [option]: v });
   };
 }
 
