@@ -14,6 +14,7 @@ import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import { useFastMatMulGradient } from "./engine/matmul-gradient.js";
+import { parseRowText, type ValueInputRow } from "./url/inputs.js";
 import { bound, linkNotice } from "./ui/inputs.js";
 
 useFastMatMulGradient();
@@ -22,7 +23,11 @@ tf.env().getQueryParams = () => ({});
 
 // What the browser tests inspect: tensors alive, the bound inputs, the notice, what the guard removed.
 if (typeof window !== "undefined") {
-  (window as unknown as { descent: object }).descent = { tf, inputs: bound, notice: linkNotice, linkProblems };
+  const accepts = (name: string, text: string) => {
+    const row: ValueInputRow | undefined = bound.get(name)?.row;
+    return row ? parseRowText(row, text) : null;
+  };
+  (window as unknown as { descent: object }).descent = { tf, inputs: bound, notice: linkNotice, linkProblems, accepts };
 }
 
 export { tf, setWasmPaths };
