@@ -192,13 +192,15 @@ function declare(rows: readonly ValueInputRow[]): void {
 
 /** The form for an optimizer's options; its value is the options object the library takes (betas as a pair). */
 export function optimizerForm(def: AnyOptimizerDef, initial: Record<string, unknown> = {}, { url }: { url?: string } = {}): HTMLElement & { value: Record<string, unknown> } {
+  let view: (HTMLElement & { value: Record<string, unknown> }) | undefined;
   const fields: Record<string, InputElement> = {};
-  for (const row of optimizerRows(def, initial, url)) {
+  const current = () => ({ ...def.defaults, ...initial, ...(view?.value ?? {}) });
+  for (const row of optimizerRows(def, initial, url, current)) {
     const el = build(row);
     fields[url ? row.name.slice(url.length + 1) : row.name] = url ? bindInput(row, el) : el;
   }
   const form = Inputs.form(fields);
-  const view = document.createElement("div") as unknown as HTMLElement & { value: Record<string, unknown> };
+  view = document.createElement("div") as unknown as HTMLElement & { value: Record<string, unknown> };
   view.append(form);
   Object.defineProperty(view, "value", {
     get: () => {
@@ -206,7 +208,7 @@ export function optimizerForm(def: AnyOptimizerDef, initial: Record<string, unkn
       return beta1 === undefined ? rest : { ...rest, betas: [beta1, beta2] };
     },
   });
-  return view;
+  return view!;
 }
 
 /** A chart's y maximum and moving-average window; value {yMax, smoothing}; keys <url>.y and <url>.avg. */

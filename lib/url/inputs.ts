@@ -102,7 +102,7 @@ export function checkNumber(row: NumberRow, v: number): Parsed<number> {
     try {
       row.check(v);
     } catch (e) {
-      return { ok: false, reason: (e as Error).message };
+      return { ok: false, reason: `${(e as Error).message}; accepted: ${accepted(row)}` };
     }
   }
   const [min, max] = row.range;
@@ -160,12 +160,13 @@ export function showNumber(v: number): string {
 export function typedMessage(row: NumberRow, text: string, last: number): string | null {
   const parsed = parseNumberText(row, text);
   if (parsed.ok) return null;
-  return `${row.label} (${row.name}): ${quote(text)} is ${parsed.reason}. Still showing the run for ${showNumber(last)}.`;
+  return `${row.label} (${row.name}): ${quote(text)} cannot run: ${parsed.reason}. Still showing the run for ${showNumber(last)}.`;
 }
 
 /** One line of the page's notice. */
 export function describeProblem(p: QueryProblem): string {
-  return `${p.name.length > 40 ? quote(p.name) : p.name}=${quote(p.raw)} (${p.reason})`;
+  // Page keys are short (the longest is 44 characters); anything much longer is a hostile name: shorten it.
+  return `${p.name.length > 60 ? quote(p.name) : p.name}=${quote(p.raw)} (${p.reason})`;
 }
 
 /** The notice text, or "" when nothing was ignored. Each problem once, in the order found. */
@@ -178,18 +179,24 @@ export function noticeText(problems: readonly QueryProblem[]): string {
  * A row's check that runs the optimizer's own validation on `options` with `option` set to the value; given
  * several optimizers (one rate feeding each), every one of them must accept it.
  */
-export function optimizerCheck(def: AnyOptimizerDef | readonly AnyOptimizerDef[], options: Record<string, unknown>, option: string): (v: number) => void {
+export function optimizerCheck(
+  def: AnyOptimizerDef | readonly AnyOptimizerDef[],
+  options: Record<string, unknown> | (() => Record<string, unknown>),
+  option: string,
+): (v: number) => void {
   if (Array.isArray(def)) {
     const checks = def.map((d) => optimizerCheck(d, options, option));
     return (v) => checks.forEach((c) => c(v));
   }
   const one = def as AnyOptimizerDef;
   return (v) => {
+    // A form passes its current options, so a check sees the other fields as they are now (nesterov off, say).
+    const now = typeof options === "function" ? options() : options;
     if (option === "beta1" || option === "beta2") {
-      const betas = [...((options.betas ?? one.defaults.betas) as number[])];
+      const betas = [...((now.betas ?? one.defaults.betas) as number[])];
       betas[option === "beta1" ? 0 : 1] = v;
-      resolveOptions(one, { ...options, betas });
-    } else resolveOptions(one, { ...options, [option]: v });
+      resolveOptions(one, { ...now, betas });
+    } else resolveOptions(one, { ...now, [option]: v });
   };
 }
 
@@ -204,8 +211,14 @@ function rangeRow(name: string, label: string, range: Range, value: number, chec
  * (beta1, beta2), every numeric option with a range a slider checked by the optimizer's own validate.
  * `maximize` is left out: every page minimises.
  */
-export function optimizerRows(def: AnyOptimizerDef, initial: Record<string, unknown> = {}, prefix?: string): ValueInputRow[] {
+export function optimizerRows(
+  def: AnyOptimizerDef,
+  initial: Record<string, unknown> = {},
+  prefix?: string,
+  current?: () => Record<string, unknown>,
+): ValueInputRow[] {
   const values: Record<string, unknown> = { ...def.defaults, ...initial };
+  const now = current ?? (() => values);
   const key = (field: string) => (prefix ? `${prefix}.${field}` : field);
   const rows: ValueInputRow[] = [];
   for (const [name, value] of Object.entries(values)) {
@@ -213,11 +226,11 @@ export function optimizerRows(def: AnyOptimizerDef, initial: Record<string, unkn
     if (typeof value === "boolean") rows.push({ name: key(name), label: name, input: "checkbox", default: value });
     else if (name === "betas") {
       const [b1, b2] = value as [number, number];
-      rows.push(rangeRow(key("beta1"), "β₁ (betas[0])", betaRanges[0], b1, optimizerCheck(def, values, "beta1")));
-      rows.push(rangeRow(key("beta2"), "β₂ (betas[1])", betaRanges[1], b2, optimizerCheck(def, values, "beta2")));
+      rows.push(rangeRow(key("beta1"), "β₁ (betas[0])", betaRanges[0], b1, optimizerCheck(def, now, "beta1")));
+      rows.push(rangeRow(key("beta2"), "β₂ (betas[1])", betaRanges[1], b2, optimizerCheck(def, now, "beta2")));
     } else {
       const range = (def.ranges as Record<string, Range | undefined>)[name];
-      if (range) rows.push(rangeRow(key(name), name, range, value as number, optimizerCheck(def, values, name)));
+      if (range) rows.push(rangeRow(key(name), name, range, value as number, optimizerCheck(def, now, name)));
     }
   }
   return rows;

@@ -83,7 +83,7 @@ test("the typed message names the parameter, the text and the accepted range, an
   assert.equal(typedMessage(lr, "0.2", 0.05), null);
   assert.equal(
     typedMessage(lr, "12345", 0.05),
-    'learning rate η (lr): "12345" is outside the accepted range, 0.001 to 1.5 in steps of 0.001. Still showing the run for 0.05.',
+    'learning rate η (lr): "12345" cannot run: outside the accepted range, 0.001 to 1.5 in steps of 0.001. Still showing the run for 0.05.',
   );
 });
 
@@ -95,11 +95,11 @@ test("optimizer rows validate with the optimizer's own checks (torch's wording) 
   );
   const lrRow = rows.find((r) => r.name === "sgd.lr")!;
   const bad = parseRowText(lrRow, "-1");
-  assert.ok(!bad.ok && bad.reason === "Invalid learning rate: -1 (lr)", JSON.stringify(bad));
+  assert.ok(!bad.ok && bad.reason.startsWith("Invalid learning rate: -1 (lr); accepted: "), JSON.stringify(bad));
   const adamRows = optimizerRows(adam, {}, "adam");
   const beta1 = adamRows.find((r) => r.name === "adam.beta1")!;
   const b = parseRowText(beta1, "1");
-  assert.ok(!b.ok && b.reason === "Invalid beta parameter at index 0: 1 (betas[0])", JSON.stringify(b));
+  assert.ok(!b.ok && b.reason === "Invalid beta parameter at index 0: 1 (betas[0]); accepted: 0 to 0.999 in steps of 0.001", JSON.stringify(b));
   assert.equal(parseRowText(beta1, "0.5").ok, true);
 });
 
@@ -112,7 +112,7 @@ test("choices are matched as keys only; the notice quotes raw text and lists eac
   const text = noticeText([
     { name: "lr", raw: markup, reason: "not a number" },
     { name: "lr", raw: markup, reason: "not a number" },
-    { name: "x".repeat(60), raw: "1", reason: "this page has no such setting" },
+    { name: "x".repeat(61), raw: "1", reason: "this page has no such setting" },
   ]);
   assert.equal(text, `Some settings in this link were ignored: lr="<img src=x onerror=\\"alert(1)\\">" (not a number); "${"x".repeat(40)}…"="1" (this page has no such setting).`);
   assert.equal(noticeText([]), "");
@@ -123,4 +123,13 @@ test("a table may not bind a key twice or mark two main inputs", () => {
   assert.throws(() => checkTable([{ ...lr, main: 0.1 }, { ...lr, name: "lr2", main: 0.2 }]), /more than one main input/);
   assert.throws(() => checkTable([{ name: "sgd", input: "optimizer", def: sgd, default: {} }, { ...lr, name: "sgd.lr" }]), /sgd.lr is bound twice/);
   assert.deepEqual(rowKeys({ name: "cmp1", input: "chart", default: { yMax: 3, smoothing: 1 } }).map((k) => k.name), ["cmp1.y", "cmp1.avg"]);
+});
+
+test("an optimizer row's check sees the form's other fields as they are now", () => {
+  let current: Record<string, unknown> = { lr: 0.01, momentum: 0.9, nesterov: true };
+  const rows = optimizerRows(sgd, { lr: 0.01, momentum: 0.9, nesterov: true }, "nesterov", () => current);
+  const momentum = rows.find((r) => r.name === "nesterov.momentum")!;
+  assert.match((parseRowText(momentum, "0") as { reason: string }).reason, /^Nesterov momentum requires a momentum and zero dampening/);
+  current = { ...current, nesterov: false };
+  assert.deepEqual(parseRowText(momentum, "0"), { ok: true, value: 0 }, "with nesterov off, momentum 0 is fine");
 });
