@@ -261,15 +261,18 @@ export function inputs(rows: readonly InputRow[]): Record<string, InputElement<a
 
 /**
  * A setting that is not an Inputs element (a dragged point): ?name=… parsed with `parse`; `initial` when absent
- * or invalid (then listed in the notice). With `requires`, the value counts only when the link also carries
- * that key (a start point belongs to the surface the link names), and is reported otherwise.
+ * or invalid (then listed in the notice). With `requires` ({key, value}), the value counts only when the link
+ * carries key=value too (a start point belongs to the surface the link names), and is reported otherwise.
  */
-export function urlValue<T>(name: string, { parse, initial, requires }: { parse: (raw: string) => { ok: true; value: T } | { ok: false; reason: string }; initial: T; requires?: string }): T {
+export function urlValue<T>(
+  name: string,
+  { parse, initial, requires }: { parse: (raw: string) => { ok: true; value: T } | { ok: false; reason: string }; initial: T; requires?: { key: string; value: string } },
+): T {
   known.add(name);
   const raw = current(name);
   if (raw === undefined) return initial;
-  if (requires && current(requires) === undefined) {
-    note({ name, raw, reason: `applies only with the ${requires} it belongs to; add ${requires}=… to the link` });
+  if (requires && current(requires.key) !== requires.value) {
+    note({ name, raw, reason: `applies only with the ${requires.key} it belongs to; the link names no valid ${requires.key}` });
     return initial;
   }
   const parsed = parse(raw);

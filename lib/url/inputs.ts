@@ -107,7 +107,10 @@ export function checkNumber(row: NumberRow, v: number): Parsed<number> {
   }
   const [min, max] = row.range;
   if (v < min || v > max) return { ok: false, reason: `outside the accepted range, ${accepted(row)}` };
-  if (!onGrid(row, v)) return { ok: false, reason: `not on the slider's steps; accepted: ${accepted(row)}` };
+  if (!onGrid(row, v)) {
+    const whole = row.step === 1 && Number.isInteger(min);
+    return { ok: false, reason: `${whole ? "not a whole number" : `not a multiple of the step ${trim(row.step!)} from ${trim(min)}`}; accepted: ${accepted(row)}` };
+  }
   return { ok: true, value: v };
 }
 

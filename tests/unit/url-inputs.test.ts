@@ -64,7 +64,7 @@ test("number rows accept values in range on the step grid, and say what they acc
     ["1e309", /not a finite number/],
     ["-1", /outside the accepted range/],
     ["0.0005", /outside the accepted range/],
-    ["0.0123", /not on the slider's steps/],
+    ["0.0123", /not a multiple of the step 0.001 from 0.001/],
     ["9".repeat(5000), /too long \(5000 characters\)/],
   ];
   for (const [text, reason] of reasons) {
@@ -73,7 +73,7 @@ test("number rows accept values in range on the step grid, and say what they acc
   }
   const seed: NumberRow = { name: "seed", label: "seed", input: "number", default: 1, range: [1, 2 ** 31], step: 1 };
   assert.equal(accepted(seed), "a whole number from 1 to 2³¹");
-  assert.equal(parseNumberText(seed, "2.5").ok, false);
+  assert.match((parseNumberText(seed, "2.5") as { reason: string }).reason, /^not a whole number/);
   assert.equal(parseNumberText(seed, "2147483648").ok, true);
   const log: NumberRow = { name: "lr", label: "lr", input: "range", default: 0.01, range: [1e-4, 0.3], scale: "log" };
   assert.deepEqual(parseNumberText(log, "0.0123"), { ok: true, value: 0.0123 }, "a log slider takes any value in range");
