@@ -34,8 +34,22 @@ async function drawn(page: Page, value?: string, timeout = 180_000): Promise<voi
 const runs = (page: Page) => page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
 const tensors = (page: Page) => page.evaluate(() => (window as any).descent.tf.memory().numTensors as number);
 
-/** numTensors once it has not changed for a second (background sections may still be finishing). */
+/**
+ * numTensors once the page is idle and the count has not changed for a second. Idle: every run in the MNIST
+ * pages' queue has finished or stopped with an error (sections queued behind the main one keep training, with
+ * tensors of their own, long after the main chart is done).
+ */
 async function settledTensors(page: Page, limitMs = 30_000): Promise<number> {
+  await page
+    .waitForFunction(
+      () =>
+        [...document.querySelectorAll(".descent-progress-row")].every(
+          (row) => row.classList.contains("error") || (row.querySelector("progress")?.value ?? 0) >= (row.querySelector("progress")?.max ?? 0),
+        ),
+      null,
+      { timeout: 180_000, polling: 500 },
+    )
+    .catch(() => {}); // then compare whatever is left: the assertion below reports it
   const t0 = Date.now();
   let last = await tensors(page);
   let since = Date.now();
