@@ -26,6 +26,8 @@ export * from "./autodiff/index.js";
 export * from "./newton/index.js";
 export * from "./race.js";
 export * from "./url/params.js";
+export * from "./url/query.js";
+export * from "./url/inputs.js";
 export * from "./data/digits.js";
 export * from "./fast/index.js";
 export * from "./train/race.js";

@@ -104,7 +104,7 @@ export const options: esbuild.BuildOptions = {
   alias: Object.fromEntries(nodeBuiltins.flatMap((m) => [[m, empty], [`node:${m}`, empty]])),
   define: { "process.env.NODE_ENV": '"production"' },
   // Left as bare imports: Framework resolves them to the same node_modules copies the pages import.
-  external: ["@observablehq/plot", "d3", "d3-*", "katex"],
+  external: ["@observablehq/plot", "@observablehq/inputs", "d3", "d3-*", "katex"],
   plugins: [sourcesPlugin],
 };
 

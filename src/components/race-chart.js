@@ -74,10 +74,11 @@ const panelState = {open: false, items: new Set()};
 
 /**
  * The hyperparameter panel: one collapsible optimizer form per entry, the lr shown in its summary. Its
- * `value` is the entries with the options as set; it emits `input` like any Inputs element. With `url`, each
- * form's fields are kept in the page URL as ?<entry key>.<field>=… (e.g. adam.lr).
+ * `value` is the entries with the options as set; it emits `input` like any Inputs element. With `url` (a
+ * prefix, the surface's key), each form's fields are kept in the page URL as ?<url>.<entry key>.<field>=…
+ * (e.g. beale.adam.lr), so a rate set on one surface never replaces another surface's tuned rate.
  */
-export function racePanel(entries, {colors = raceColors, url = false} = {}) {
+export function racePanel(entries, {colors = raceColors, url} = {}) {
   const panel = el("details", {class: "descent-race-panel"});
   panel.open = panelState.open;
   panel.addEventListener("toggle", () => (panelState.open = panel.open));
@@ -87,7 +88,7 @@ export function racePanel(entries, {colors = raceColors, url = false} = {}) {
     const item = el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr));
     item.open = panelState.items.has(entry.key);
     item.addEventListener("toggle", () => (item.open ? panelState.items.add(entry.key) : panelState.items.delete(entry.key)));
-    const form = optimizerForm(entry.def, entry.options, url ? {url: entry.key} : {});
+    const form = optimizerForm(entry.def, entry.options, url ? {url: `${url}.${entry.key}`} : {});
     form.addEventListener("input", () => (lr.textContent = `lr ${fmt(form.value.lr)}`));
     item.append(form);
     grid.append(item);

@@ -1,9 +1,7 @@
 // Page-side pieces of the MNIST races (lib/train/race.ts does the training): a generator that ties a race to a
 // Framework cell, a progress bar per run, and the zoom/smoothing controls of a comparison chart.
-import * as Inputs from "@observablehq/inputs";
 import {trainingRace, formatDuration, timeEstimate} from "../_descent/descent.js";
 import {nextRun} from "./run.js";
-import {urlInput} from "./url-state.js";
 
 // The progress rows' layout (kept here so the component works on any page).
 const style = document.createElement("style");
@@ -134,26 +132,5 @@ export function raceProgress(snap) {
   return root;
 }
 
-/**
- * The y-axis maximum and moving-average window of one comparison chart; its value is {yMax, smoothing}. With
- * `url`, both are kept in the page URL as ?<url>.y=…&<url>.avg=….
- */
-export function chartControls({yMax = 5, smoothing = 1, url} = {}) {
-  const inputs = {
-    yMax: Inputs.range([0.25, 50], {label: "y max (zoom)", value: yMax, transform: Math.log, format: (v) => String(+v.toPrecision(3))}),
-    smoothing: Inputs.range([1, 50], {label: "moving average (steps)", value: smoothing, step: 1})
-  };
-  if (url) {
-    urlInput(`${url}.y`, inputs.yMax);
-    urlInput(`${url}.avg`, inputs.smoothing);
-  }
-  return Inputs.form(
-    inputs,
-    {template: (inputs) => {
-      const div = document.createElement("div");
-      div.className = "descent-chart-controls";
-      div.append(...Object.values(inputs));
-      return div;
-    }}
-  );
-}
+// The y-axis maximum and moving-average window of one comparison chart: lib/ui/inputs.ts.
+export {chartControls} from "../_descent/descent.js";

@@ -3,10 +3,23 @@
 // that say whether the drawing is final (aria-busy for readers, data-* for the browser tests).
 
 let runs = 0;
+/** The main input's value when each run started, so a test can tell which value a drawing belongs to. */
+const startedWith = new Map();
+
+function mainValue() {
+  const value = /** @type {any} */ (document.querySelector("[data-main-input]"))?.value;
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) return String(value);
+  return String(value.key ?? value.lr ?? JSON.stringify(value)); // a select's option, or an optimizer's options
+}
 
 /** A fresh run number; each computation that restarts on an input change takes one. */
 export function nextRun() {
-  return ++runs;
+  const run = ++runs;
+  document.documentElement.dataset.runs = String(run); // what the browser tests count
+  const value = mainValue();
+  if (value !== undefined) startedWith.set(run, value);
+  return run;
 }
 
 /**
@@ -19,22 +32,11 @@ export function mainChart(chart, {run, done}) {
   const div = document.createElement("div");
   div.dataset.mainChart = "";
   div.dataset.run = String(run);
+  if (startedWith.has(run)) div.dataset.mainValue = startedWith.get(run);
   div.dataset.state = done ? "done" : "running";
   div.setAttribute("aria-busy", String(!done));
   div.append(chart);
   return div;
-}
-
-/**
- * Marks `input` as the page's main input; `testValue` is a valid value the browser test sets.
- * @template {HTMLElement} E
- * @param {E} input
- * @param {string | number} testValue
- * @returns {E}
- */
-export function mainInput(input, testValue) {
-  input.dataset.mainInput = String(testValue);
-  return input;
 }
 
 /**

@@ -31,7 +31,8 @@ export function resolveFile(root: string, urlPath: string): string | null {
 }
 
 export async function serve(root: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
+  // Hostile-link tests send 5,000-character values for every input of a page: allow long request lines.
+  const server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
     const file = resolveFile(root, req.url ?? "/");
     if (!file) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");

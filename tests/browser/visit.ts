@@ -32,6 +32,11 @@ export async function visit(browser: Browser, origin: string, path: string, opti
   page.on("requestfailed", (r) => {
     if (r.url().startsWith(origin)) failed.push(`failed ${r.url()}`);
   });
+  // Functions the tests pass to page.evaluate are compiled by tsx with esbuild's keepNames, which wraps named
+  // functions in a __name(…) helper that exists only in Node: give the page a no-op one.
+  await page.addInitScript(() => {
+    (globalThis as { __name?: unknown }).__name ??= (f: unknown) => f;
+  });
   await page.goto(origin + path, { waitUntil: "load" });
   await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
   return { page, consoleErrors, foreign, failed };

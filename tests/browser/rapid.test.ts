@@ -1,0 +1,207 @@
+/**
+ * Rapid changes and long visits, on every page with a main chart:
+ *  - 50 changes of the main input, scheduled 100 ms apart, leave exactly one run going, for the last value: the drawings
+ *    seen meanwhile come from runs in increasing order (an old run never draws over a newer one), the final
+ *    drawing is the last value's run, no run starts after it, and tf.memory().numTensors is back at baseline;
+ *  - a soak: the main input changed again and again (each run finishing, or cancelled after 3 s) for
+ *    DESCENT_SOAK_SECONDS per page (20 in `npm test`, 600 in `npm run soak`); numTensors and the JS heap (after a
+ *    forced GC) may grow by at most 5 %.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { builtPages } from "./pages.js";
+import { dist, useSite } from "./site.js";
+import { visit } from "./visit.js";
+
+const SOAK_SECONDS = Number(process.env.DESCENT_SOAK_SECONDS ?? 20);
+const only = process.env.DESCENT_PAGES?.split(",");
+const pages = builtPages(dist).filter((p) => p !== "/authors" && (!only || only.includes(p)));
+const SOAK_ONLY = process.env.DESCENT_SOAK_ONLY === "1";
+
+/** Waits until the first main chart is a finished drawing, optionally of a run started with `value`. */
+async function drawn(page: Page, value?: string, timeout = 180_000): Promise<void> {
+  await page.waitForFunction(
+    (value) => {
+      const c = document.querySelector<HTMLElement>("[data-main-chart]");
+      return c?.dataset.state === "done" && (value === null || c.dataset.mainValue === value);
+    },
+    value ?? null,
+    { timeout, polling: 100 },
+  );
+}
+
+const runs = (page: Page) => page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
+const tensors = (page: Page) => page.evaluate(() => (window as any).descent.tf.memory().numTensors as number);
+
+/**
+ * numTensors once the page is idle and the count has not changed for a second. Idle: every run in the MNIST
+ * pages' queue has finished or stopped with an error (sections queued behind the main one keep training, with
+ * tensors of their own, long after the main chart is done).
+ */
+async function settledTensors(page: Page, limitMs = 30_000): Promise<number> {
+  await page
+    .waitForFunction(
+      () =>
+        [...document.querySelectorAll(".descent-progress-row")].every(
+          (row) => row.classList.contains("error") || (row.querySelector("progress")?.value ?? 0) >= (row.querySelector("progress")?.max ?? 0),
+        ),
+      null,
+      { timeout: 180_000, polling: 500 },
+    )
+    .catch(() => {}); // then compare whatever is left: the assertion below reports it
+  const t0 = Date.now();
+  let last = await tensors(page);
+  let since = Date.now();
+  while (Date.now() - t0 < limitMs) {
+    await page.waitForTimeout(250);
+    const now = await tensors(page);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= 1000) break;
+  }
+  return last;
+}
+
+/** Sets the main input's field to `value` as a reader would; returns the main value run.js records. */
+function setMain(page: Page, value: string): Promise<string> {
+  return page.evaluate((v) => {
+    const form = document.querySelector<HTMLElement & { value: any }>("[data-main-input]")!;
+    const field = (form.querySelector("input[type=number], select, input") ?? form) as HTMLInputElement;
+    field.value = v;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    const x = form.value;
+    return typeof x !== "object" || x === null ? String(x) : String(x.key ?? x.lr ?? JSON.stringify(x));
+  }, value);
+}
+
+/** The two values the main input alternates between: its current one (as field text) and its test value. */
+function mainValues(page: Page): Promise<[string, string]> {
+  return page.evaluate(() => {
+    const form = document.querySelector<HTMLElement>("[data-main-input]")!;
+    const field = (form.querySelector("input[type=number], select, input") ?? form) as HTMLInputElement;
+    return [field.value, form.dataset.mainInput!];
+  });
+}
+
+async function heap(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+  await cdp.detach();
+  return usedSize;
+}
+
+describe("rapid changes and long visits", () => {
+  const site = useSite();
+
+  for (const path of pages) {
+    if (!SOAK_ONLY)
+      test(`page ${path}: 50 changes of the main input, 100 ms apart, leave one run, for the last value, and no tensors behind`, async () => {
+        const { page, consoleErrors } = await visit(site.browser, site.origin, path);
+        try {
+          await drawn(page);
+          const [a, b] = await mainValues(page);
+          // One rerun before the baseline, as in the soak: cells further down allocate their long-lived tensors
+          // only once (the newton page's digits tensors), which would otherwise count as growth.
+          await drawn(page, await setMain(page, b));
+          await drawn(page, await setMain(page, a));
+          const baseline = await settledTensors(page);
+          await page.evaluate(() => {
+            const seen: { run: number; state: string; value: string }[] = [];
+            (window as any).__drawings = seen;
+            new MutationObserver(() => {
+              const c = document.querySelector<HTMLElement>("[data-main-chart]");
+              if (!c) return;
+              const last = seen[seen.length - 1];
+              const now = { run: Number(c.dataset.run), state: c.dataset.state ?? "", value: c.dataset.mainValue ?? "" };
+              if (!last || last.run !== now.run || last.state !== now.state) seen.push(now);
+            }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-run", "data-state"] });
+          });
+          // The changes are scheduled in the page, 100 ms apart from one start time, so a page busy recomputing
+          // gets the late ones back to back (as a reader's fast typing would queue), not later and later.
+          const { elapsed, expected } = await page.evaluate(
+            ({ a, b }) =>
+              new Promise<{ elapsed: number; expected: string }>((resolve) => {
+                const form = document.querySelector<HTMLElement & { value: any }>("[data-main-input]")!;
+                const field = (form.querySelector("input[type=number], select, input") ?? form) as HTMLInputElement;
+                const t0 = performance.now();
+                let i = 0;
+                function change() {
+                  field.value = i % 2 === 1 ? b : a;
+                  field.dispatchEvent(new Event("input", { bubbles: true }));
+                  if (++i < 50) setTimeout(change, Math.max(0, t0 + 100 * i - performance.now()));
+                  else {
+                    const x = form.value;
+                    resolve({
+                      elapsed: performance.now() - t0,
+                      expected: typeof x !== "object" || x === null ? String(x) : String(x.key ?? x.lr ?? JSON.stringify(x)),
+                    });
+                  }
+                }
+                change();
+              }),
+            { a, b },
+          );
+          // Not asserted: on a page whose training holds the main thread (the adam page's steps, the landing race's
+          // synchronous recompute) the 50 changes cannot be delivered in 5 s until training moves to a Worker
+          // (issue 10): measured 28.8 s on /adam on this 2-core machine. The time is printed; what is asserted is
+          // what the reader sees after the burst.
+          await drawn(page, expected);
+          const runsAtEnd = await runs(page);
+          await page.waitForTimeout(1000);
+          assert.equal(await runs(page), runsAtEnd, "no run starts after the last value's run");
+          const drawings: { run: number; state: string; value: string }[] = await page.evaluate(() => (window as any).__drawings);
+          const order = drawings.map((d) => d.run);
+          assert.ok(order.every((r, i) => i === 0 || r >= order[i - 1]), `drawings in run order: ${order.join(", ")}`);
+          const final = drawings[drawings.length - 1];
+          assert.equal(final.value, expected, "the final drawing is the last value's run");
+          const after = await settledTensors(page);
+          console.log(`${path}: 50 changes in ${Math.round(elapsed)} ms, ${drawings.length} drawings, tensors ${baseline} → ${after}`);
+          // ≤: a section that was still training when the baseline was taken (the line fit below the parabola) may
+          // have finished and freed its tensors since.
+          assert.ok(after <= baseline, `numTensors back at its baseline (${baseline} → ${after})`);
+          assert.deepEqual(await page.locator(".observablehq--error").allInnerTexts(), []);
+          assert.deepEqual(consoleErrors, []);
+        } finally {
+          await page.close();
+        }
+      });
+
+    test(`page ${path}: ${SOAK_SECONDS} s of reruns grow neither numTensors nor the JS heap by more than 5 %`, async () => {
+      const { page, consoleErrors } = await visit(site.browser, site.origin, path);
+      try {
+        await drawn(page);
+        const [a, b] = await mainValues(page);
+        // Warm up first (JIT, Plot's and the runtime's caches settle over the first dozen reruns: a 0.7 MB plateau
+        // on a 9 MB heap, the same after 10 s as after 30 s), then take the baseline.
+        for (let i = 0, w0 = Date.now(); i < 20 && Date.now() - w0 < 8000; i++) await drawn(page, await setMain(page, i % 2 === 0 ? b : a), 3000).catch(() => {});
+        await drawn(page, await setMain(page, a));
+        const tensors0 = await settledTensors(page);
+        const heap0 = await heap(page);
+        const t0 = Date.now();
+        let reruns = 0;
+        while (Date.now() - t0 < SOAK_SECONDS * 1000) {
+          const value = await setMain(page, reruns % 2 === 0 ? b : a);
+          reruns++;
+          await drawn(page, value, 3000).catch(() => {}); // cancelled by the next change when it takes longer
+        }
+        // End where the baseline was taken: the default value's run, finished.
+        await drawn(page, await setMain(page, a));
+        const tensors1 = await settledTensors(page);
+        const heap1 = await heap(page);
+        console.log(
+          `${path}: soak ${reruns} reruns in ${SOAK_SECONDS} s; tensors ${tensors0} → ${tensors1}; heap ${(heap0 / 2 ** 20).toFixed(1)} → ${(heap1 / 2 ** 20).toFixed(1)} MiB`,
+        );
+        assert.ok(tensors1 <= tensors0 * 1.05, `numTensors grew from ${tensors0} to ${tensors1}`);
+        assert.ok(heap1 <= heap0 * 1.05, `JS heap grew from ${heap0} to ${heap1} bytes`);
+        assert.deepEqual(await page.locator(".observablehq--error").allInnerTexts(), []);
+        assert.deepEqual(consoleErrors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
