@@ -34,3 +34,6 @@ export * from "./charts/loss.js";
 export * from "./export/index.js";
 export * from "./experiments/index.js";
 export * from "./charts/ticks.js";
+export * from "./charts/schedule-gallery.js";
+export * from "./charts/step-sizes.js";
+export * from "./charts/change-marker.js";

@@ -3,6 +3,7 @@ import { lineFit, parabola } from "./gradient-descent.js";
 import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
+import { scheduleMnist, scheduleSurface } from "./schedules.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -11,4 +12,6 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "line-fit": lineFit,
   "classifier-race": classifierRace,
   "surface-run": surfaceRun,
+  "schedule-mnist": scheduleMnist,
+  "schedule-surface": scheduleSurface,
 });
