@@ -37,3 +37,4 @@ export * from "./charts/ticks.js";
 export * from "./charts/schedule-gallery.js";
 export * from "./charts/step-sizes.js";
 export * from "./charts/change-marker.js";
+export * from "./charts/lane-rows.js";

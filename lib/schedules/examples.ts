@@ -2,6 +2,7 @@
  * Every schedule of lib/schedules with options that show its shape over a run of `steps` steps, as the
  * torch call a reader would write: for the gallery of the page "Learning-rate schedules".
  */
+import { recipeSchedule } from "./recipe.js";
 import type { ScheduleSpec } from "./sequentiallr.js";
 
 export function exampleSchedules(steps: number, lr: number): { label: string; call: string; spec: ScheduleSpec }[] {
@@ -21,5 +22,18 @@ export function exampleSchedules(steps: number, lr: number): { label: string; ca
       call: `SequentialLR(opt, [LinearLR(opt, start_factor=0.1, total_iters=${q}), CosineAnnealingLR(opt, T_max=${steps - q})], milestones=[${q}])`,
       spec: { name: "sequentiallr", options: { schedulers: [{ name: "linearlr", options: { start_factor: 0.1, total_iters: q } }, { name: "cosineannealinglr", options: { T_max: steps - q } }], milestones: [q] } },
     },
+  ];
+}
+
+/**
+ * The four rates the page compares on two problems: constant, StepLR halving every quarter of the run, a cosine
+ * to 0, and a warm-up over the first tenth followed by a cosine (null: no schedule).
+ */
+export function comparedSchedules(steps: number, peak: number): { key: string; label: string; schedule: ScheduleSpec | null }[] {
+  return [
+    { key: "constant", label: "constant", schedule: null },
+    { key: "step", label: "StepLR", schedule: { name: "steplr", options: { step_size: Math.round(steps / 4), gamma: 0.5 } } },
+    { key: "cosine", label: "CosineAnnealingLR", schedule: { name: "cosineannealinglr", options: { T_max: steps } } },
+    { key: "warm", label: "warm-up + cosine", schedule: recipeSchedule({ steps, warmup: Math.round(steps / 10), shape: "cosine", floor: 0, lr: peak }) },
   ];
 }

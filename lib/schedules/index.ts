@@ -65,7 +65,7 @@ export { cycliclr, type CyclicLROptions } from "./cycliclr.js";
 export { polynomiallr, type PolynomialLROptions } from "./polynomiallr.js";
 export { linearlr, type LinearLROptions } from "./linearlr.js";
 export { recipeSchedule, decayShapes, type DecayShape, type Recipe } from "./recipe.js";
-export { exampleSchedules } from "./examples.js";
+export { comparedSchedules, exampleSchedules } from "./examples.js";
 export { sequentiallr, sequenceable, type ScheduleSpec, type SequentialLROptions } from "./sequentiallr.js";
 
 import { cosineannealinglr } from "./cosineannealinglr.js";

@@ -9,6 +9,7 @@ import { adam, sgd } from "../../lib/optimizers/index.js";
 import { exampleSchedules, recipeSchedule, scheduleValues, schedules, type DecayShape } from "../../lib/schedules/index.js";
 import type { AnyScheduleDef } from "../../lib/schedules/types.js";
 import { rng } from "../../lib/random.js";
+import { tailMeans } from "../../lib/charts/lane-rows.js";
 import type { Dataset } from "../../lib/data/index.js";
 
 await tf.setBackend("cpu");
@@ -148,5 +149,16 @@ describe("exampleSchedules(steps, lr)", () => {
       assert.ok(lrs.every((r) => r > 0 && r <= 0.1 + 1e-12), `${e.label}: ${Math.min(...lrs)} … ${Math.max(...lrs)}`);
       assert.match(e.call, new RegExp(`^${e.label}\\(opt`));
     }
+  });
+});
+
+describe("tailMeans(lanes, {key, n})", () => {
+  test("the mean of each lane's last n values, two significant figures, empty lanes left out", () => {
+    const lanes = [
+      { label: "a", points: [{ loss: 9 }, { loss: 0.2 }, { loss: 0.3 }] },
+      { label: "b", points: [{ loss: 2e-6 }, { loss: 4e-6 }] },
+      { label: "c", points: [] },
+    ];
+    assert.equal(tailMeans(lanes, { n: 2 }), "a 0.25 · b 3.0e-6");
   });
 });
