@@ -7,6 +7,10 @@
  *  - "schedule-surface": a point on one of lib/surfaces' functions, lib's `minimize` loop.
  * Every point records the rate (and the momentum or β₁) the step used, read from the optimizer itself.
  *
+ * MNIST runs take turns on one queue (lib/train/race.ts's RunQueue): one trains at a time, the lowest `priority`
+ * first, and a running one hands over after its current step when a lower number is waiting. A page with five
+ * figures then fills them one after another, its first figure first, and redraws one chart at a time.
+ *
  * A change `{step: k, options}` is applied after step k with the optimizer's `setOptions`, which keeps every
  * state buffer and the step count (torch: assigning to `param_groups[0][name]`); with `reset: true` the state is
  * dropped first — what building a new optimizer mid-run does.
@@ -14,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { DataSource } from "../train/loop.js";
 import { nextMacrotask, train } from "../train/loop.js";
+import { RunQueue, type QueueTicket } from "../train/race.js";
 import { minimize } from "../train/minimize.js";
 import { variable } from "../train/parameters.js";
 import { crossEntropy } from "../models/losses.js";
@@ -61,6 +66,8 @@ export interface ScheduleMnistSpec {
   lanes: readonly ScheduledChoice[];
   /** Record the update sizes |Δθ| of every step (reads every weight each step: slower). */
   measureSteps?: boolean;
+  /** Place on the queue the MNIST runs share: the lowest number trains first (page order). Default 0. */
+  priority?: number;
 }
 
 export interface ScheduleSurfaceSpec {
@@ -132,6 +139,7 @@ async function* interleave(
   steps: number,
   start: (choice: ScheduledChoice) => { runner: Runner; first?: SchedulePoint },
   { signal }: RunContext,
+  queue?: { queue: RunQueue; priority: number },
   reportMs = 150,
 ): AsyncGenerator<ScheduleSnapshot> {
   const t0 = now();
@@ -146,9 +154,19 @@ async function* interleave(
     elapsedMs: now() - t0,
     meta: { changes },
   });
+  // One place on the queue, held while training (null: not holding one).
+  const held: { ticket: QueueTicket | null } = { ticket: null };
+  const turn = async (): Promise<boolean> => {
+    if (!queue) return true;
+    if (!held.ticket) {
+      held.ticket = await queue.queue.acquire(queue.priority, signal);
+      for (let i = 0; i < lanes.length; i++) if (lanes[i].status === "waiting") lanes[i] = { ...lanes[i], status: "running" };
+    }
+    return held.ticket !== null;
+  };
   try {
     for (const choice of choices) {
-      const lane = newLane<SchedulePoint>(choice.key, choice.label);
+      const lane = { ...newLane<SchedulePoint>(choice.key, choice.label), ...(queue && { status: "waiting" as const }) };
       try {
         const { runner, first } = start(choice);
         if (first) lane.points.push(first);
@@ -163,6 +181,12 @@ async function* interleave(
     let last = now();
     let active = true;
     while (active && !signal.aborted) {
+      if (held.ticket?.preempted()) {
+        held.ticket.release(); // a run higher on the page is waiting: let it train first
+        held.ticket = null;
+        yield snapshot(false);
+      }
+      if (!(await turn())) break;
       active = false;
       for (let i = 0; i < lanes.length; i++) {
         const runner = runners[i];
@@ -189,13 +213,17 @@ async function* interleave(
     }
     for (let i = 0; i < lanes.length; i++) if (runners[i]) lanes[i] = { ...lanes[i], status: "stopped" };
   } finally {
+    held.ticket?.release();
     for (const r of runners) await r?.dispose();
   }
   yield snapshot(true);
 }
 
+/** The queue every MNIST run of this module takes turns on (one per worker: a page's runs share it). */
+export const mnistQueue = new RunQueue();
+
 export const scheduleMnist: Experiment<ScheduleMnistSpec, SchedulePoint, ScheduleMeta> = (spec, context) => {
-  const { sizes, init, initSeed, data, steps, measureSteps = false } = spec;
+  const { sizes, init, initSeed, data, steps, measureSteps = false, priority = 0 } = spec;
   return interleave(spec.lanes, steps, (choice) => {
     let model: MLP | null = null;
     let optimizer: Optimizer | null = null;
@@ -238,7 +266,7 @@ export const scheduleMnist: Experiment<ScheduleMnistSpec, SchedulePoint, Schedul
       dispose();
       throw error;
     }
-  }, context);
+  }, context, { queue: mnistQueue, priority });
 };
 
 export const scheduleSurface: Experiment<ScheduleSurfaceSpec, SchedulePoint, ScheduleMeta> = (spec, context) => {

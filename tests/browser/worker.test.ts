@@ -49,6 +49,8 @@ describe("training runs in a worker and the main thread stays responsive", () =>
         await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 120_000 });
         const trained = await page.evaluate(() => performance.now());
         const longTasks = await page.evaluate(([t0, t1]) => (window as any).__longTasks.filter((e: { start: number }) => e.start >= t0 && e.start <= t1), [loaded, trained]);
+        // A page with several figures may still be training the others: the baseline is the idle worker.
+        await page.waitForFunction(() => (window as any).__descentLab.open === 0, null, { timeout: 180_000 });
         const baseline = await page.evaluate(() => (window as any).__descentLab.memory());
 
         // Rerun with the main input's test value and time the first drawn snapshot of the new run.

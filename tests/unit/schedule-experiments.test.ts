@@ -162,3 +162,21 @@ describe("tailMeans(lanes, {key, n})", () => {
     assert.equal(tailMeans(lanes, { n: 2 }), "a 0.25 · b 3.0e-6");
   });
 });
+
+describe("schedule-mnist runs share one queue", () => {
+  test("a run with a lower priority number, started later, trains first; the other waits and then finishes", async () => {
+    const setup = { sizes: [16, 8, 3], init: "torch-default" as const, initSeed: 3, data: { dataset: toy(200), batchSize: 20, seed: 1, normalize: { scale: 255, mean: 0.5, std: 0.3 } }, steps: 15 };
+    const lane = (key: string) => [{ key, label: key, def: sgd, options: { lr: 0.1 } }];
+    const finished: string[] = [];
+    const statuses: string[] = [];
+    const drain = async (name: string, it: AsyncIterable<ScheduleSnapshot>) => {
+      for await (const s of it) if (name === "late" && s.lanes[0].points.length === 0) statuses.push(s.lanes[0].status);
+      finished.push(name);
+    };
+    const early = drain("early", scheduleMnist({ ...setup, priority: 1, lanes: lane("early") }, { signal }));
+    const late = drain("late", scheduleMnist({ ...setup, priority: 0, lanes: lane("late") }, { signal }));
+    await Promise.all([early, late]);
+    assert.deepEqual(finished, ["late", "early"]);
+    assert.equal(statuses[0], "waiting", "a run reports itself waiting before its turn");
+  });
+});
