@@ -7,6 +7,7 @@ export default {
     { name: "The optimizers, equation beside code", path: "/optimizers" },
     { name: "Adam, understood", path: "/adam" },
     { name: "Adam on the digits", path: "/digits" },
+    { name: "Learning-rate schedules", path: "/schedules" },
     { name: "Optimizers from scratch on MNIST", path: "/mnist-from-scratch" },
     { name: "Nesterov and Adam on MNIST", path: "/mnist-nesterov-adam" },
     { name: "Newton's method and the Hessian", path: "/newton" },

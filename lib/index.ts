@@ -51,3 +51,7 @@ export * from "./charts/optimality-gap.js";
 export * from "./charts/timings.js";
 export * from "./charts/spectrum.js";
 export * from "./charts/clipped-loss.js";
+export * from "./charts/schedule-gallery.js";
+export * from "./charts/step-size-percentiles.js";
+export * from "./charts/change-marker.js";
+export * from "./charts/lane-rows.js";

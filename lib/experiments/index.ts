@@ -27,3 +27,4 @@ export * from "./newton-report.js";
 export { mnistRace, loadSource, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
 export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
+export { scheduleMnist, scheduleSurface, bindSchedule, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";

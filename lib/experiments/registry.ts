@@ -7,6 +7,7 @@ import { adamPitfall, adamVsTfjs, decay, snr } from "./adam.js";
 import { digitsCrossValidation, digitsRuns, digitsStale } from "./digits.js";
 import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
 import { mnistRace } from "./mnist-from-scratch.js";
+import { scheduleMnist, scheduleSurface } from "./schedules.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -29,4 +30,6 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "digits-spectrum": digitsSpectrum,
   "gd-stability": gdStability,
   "mnist-race": mnistRace,
+  "schedule-mnist": scheduleMnist,
+  "schedule-surface": scheduleSurface,
 });

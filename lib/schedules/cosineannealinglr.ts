@@ -44,6 +44,7 @@ export const cosineannealinglr: ScheduleDef<CosineAnnealingLROptions, CosineAnne
     checkPositiveInteger(o.T_max, "T_max");
     checkNonNegative(o.eta_min, "eta_min");
   },
+  // #region rule
   start: (o, group, m) => ({ epoch: 0, lr: group.lr, base: group.lr }),
   step(o, s, group, m) {
     const t = s.epoch + 1;
@@ -57,5 +58,6 @@ export const cosineannealinglr: ScheduleDef<CosineAnnealingLROptions, CosineAnne
     }
     return { epoch: t, lr, base: s.base };
   },
+  // #endregion rule
   restart: (o, base, group, m) => ({ epoch: 0, lr: o.eta_min + ((base - o.eta_min) * (1 + m.cos((Math.PI * 0) / o.T_max))) / 2, base }),
 };

@@ -53,6 +53,7 @@ export const cosineannealingwarmrestarts: ScheduleDef<CosineAnnealingWarmRestart
     check(Number.isInteger(o.T_mult) && o.T_mult >= 1, `Expected integer T_mult >= 1, but got ${String(o.T_mult)}`);
     check(typeof o.eta_min === "number" && Number.isFinite(o.eta_min), `Expected float or int eta_min, but got ${String(o.eta_min)} of type ${typeof o.eta_min}`);
   },
+  // #region rule
   start: (o, group, m) => at(o, m, 0, group.lr, 0, o.T_0),
   step(o, s, group, m) {
     let T_cur = s.T_cur + 1;
@@ -63,5 +64,6 @@ export const cosineannealingwarmrestarts: ScheduleDef<CosineAnnealingWarmRestart
     }
     return at(o, m, s.epoch + 1, s.base, T_cur, T_i);
   },
+  // #endregion rule
   restart: (o, base, group, m) => at(o, m, 0, base, 0, o.T_0),
 };

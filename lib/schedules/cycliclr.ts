@@ -60,6 +60,7 @@ h = \begin{cases} x / r & x \le r \\ (x - 1)/(r - 1) & x > r \end{cases} \\
 s = \begin{cases} 1 & \text{triangular} \\ 2^{-(c-1)} & \text{triangular2} \\ \gamma^t & \text{exp\_range} \end{cases}
 \end{aligned}`;
 
+// #region rule
 function at(o: CyclicLROptions, t: number, m: ScheduleMath): ScheduleState {
   const up = o.step_size_up;
   const down = o.step_size_down ?? up;
@@ -75,6 +76,7 @@ function at(o: CyclicLROptions, t: number, m: ScheduleMath): ScheduleState {
   const momentum = o.max_momentum - (o.max_momentum - o.base_momentum) * scale_factor * scale;
   return { epoch: t, lr, momentum };
 }
+// #endregion rule
 
 export const cycliclr: ScheduleDef<CyclicLROptions> = {
   name: "cycliclr",

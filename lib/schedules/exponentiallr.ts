@@ -29,7 +29,9 @@ export const exponentiallr: ScheduleDef<ExponentialLROptions> = {
   validate(o) {
     checkNonNegative(o.gamma, "gamma");
   },
+  // #region rule
   start: (o, group, m): ScheduleState => ({ epoch: 0, lr: group.lr }),
   step: (o, s, group, m) => ({ epoch: s.epoch + 1, lr: group.lr * o.gamma }),
+  // #endregion rule
   restart: (o, base, group, m) => ({ epoch: 0, lr: base * m.pow(o.gamma, 0) }),
 };

@@ -64,6 +64,8 @@ export { onecyclelr, type OneCycleLROptions } from "./onecyclelr.js";
 export { cycliclr, type CyclicLROptions } from "./cycliclr.js";
 export { polynomiallr, type PolynomialLROptions } from "./polynomiallr.js";
 export { linearlr, type LinearLROptions } from "./linearlr.js";
+export { recipeSchedule, decayShapes, type DecayShape, type Recipe } from "./recipe.js";
+export { comparedSchedules, exampleSchedules } from "./examples.js";
 export { sequentiallr, sequenceable, type ScheduleSpec, type SequentialLROptions } from "./sequentiallr.js";
 
 import { cosineannealinglr } from "./cosineannealinglr.js";

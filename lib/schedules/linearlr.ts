@@ -49,6 +49,7 @@ export const linearlr: ScheduleDef<LinearLROptions> = {
     // torch does not check; its closed form (used by SequentialLR) divides by total_iters.
     checkPositiveInteger(o.total_iters, "total_iters");
   },
+  // #region rule
   start: (o, group, m): ScheduleState => ({ epoch: 0, lr: group.lr * o.start_factor }),
   step(o, s, group, m) {
     const t = s.epoch + 1;
@@ -56,6 +57,7 @@ export const linearlr: ScheduleDef<LinearLROptions> = {
     if (t > T) return { epoch: t, lr: group.lr };
     return { epoch: t, lr: group.lr * (1 + (f1 - f0) / (T * f0 + (t - 1) * (f1 - f0))) };
   },
+  // #endregion rule
   // torch's closed form at 0: base_lr * (start_factor + (end_factor - start_factor) * min(total_iters, 0) / total_iters)
   restart: (o, base, group, m) => ({ epoch: 0, lr: base * (o.start_factor + ((o.end_factor - o.start_factor) * Math.min(o.total_iters, 0)) / o.total_iters) }),
 };

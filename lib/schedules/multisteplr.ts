@@ -39,6 +39,7 @@ export const multisteplr: ScheduleDef<MultiStepLROptions> = {
     );
     checkNonNegative(o.gamma, "gamma");
   },
+  // #region rule
   start: (o, group, m): ScheduleState => ({ epoch: 0, lr: group.lr }),
   step(o, s, group, m) {
     const t = s.epoch + 1;
@@ -46,5 +47,6 @@ export const multisteplr: ScheduleDef<MultiStepLROptions> = {
     return { epoch: t, lr: k === 0 ? group.lr : group.lr * m.pow(o.gamma, k) };
   },
   // torch's closed form at 0: base_lr * gamma ** bisect_right(sorted(milestones), 0)
+  // #endregion rule
   restart: (o, base, group, m) => ({ epoch: 0, lr: base * m.pow(o.gamma, o.milestones.filter((x) => x <= 0).length) }),
 };

@@ -101,6 +101,7 @@ function anneal(m: ScheduleMath, strategy: "cos" | "linear", start: number, end:
   return (end - start) * pct + start;
 }
 
+// #region rule
 /** The rate (and momentum) torch's get_lr gives at last_epoch = `step`. */
 function at(o: OneCycleLROptions, step: number, m: ScheduleMath): ScheduleState {
   const T = totalSteps(o);
@@ -129,6 +130,7 @@ function at(o: OneCycleLROptions, step: number, m: ScheduleMath): ScheduleState 
   }
   throw new Error("OneCycleLR: unreachable");
 }
+// #endregion rule
 
 export const onecyclelr: ScheduleDef<OneCycleLROptions> = {
   name: "onecyclelr",

@@ -38,6 +38,7 @@ export const polynomiallr: ScheduleDef<PolynomialLROptions> = {
     checkPositiveInteger(o.total_iters, "total_iters");
     checkNonNegative(o.power, "power");
   },
+  // #region rule
   start: (o, group, m): ScheduleState => ({ epoch: 0, lr: group.lr }),
   step(o, s, group, m) {
     const t = s.epoch + 1;
@@ -46,5 +47,6 @@ export const polynomiallr: ScheduleDef<PolynomialLROptions> = {
     const decay = m.pow((1 - t / T) / (1 - (t - 1) / T), o.power);
     return { epoch: t, lr: group.lr * decay };
   },
+  // #endregion rule
   restart: (o, base, group, m) => ({ epoch: 0, lr: base * m.pow(1 - Math.min(o.total_iters, 0) / o.total_iters, o.power) }),
 };

@@ -94,6 +94,7 @@ export const sequentiallr: ScheduleDef<SequentialLROptions, SequentialState> = {
       `SequentialLR: milestones must be increasing positive integers, got ${JSON.stringify(o.milestones)}`,
     );
   },
+  // #region rule
   start(o, group, m) {
     const first = child(o.schedulers[0]);
     const s0 = first.def.start(first.options, group, m) as ScheduleState;
@@ -112,4 +113,5 @@ export const sequentiallr: ScheduleDef<SequentialLROptions, SequentialState> = {
     children[k] = next;
     return { epoch: t, lr: next.lr, base: s.base, children };
   },
+  // #endregion rule
 };

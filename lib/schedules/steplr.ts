@@ -37,11 +37,13 @@ export const steplr: ScheduleDef<StepLROptions> = {
     checkPositiveInteger(o.step_size, "step_size");
     checkNonNegative(o.gamma, "gamma");
   },
+  // #region rule
   start: (o, group, m): ScheduleState => ({ epoch: 0, lr: group.lr }),
   step(o, s, group, m) {
     const t = s.epoch + 1; // ≥ 1, so torch's `last_epoch == 0` case is start()
     return { epoch: t, lr: t % o.step_size !== 0 ? group.lr : group.lr * o.gamma };
   },
+  // #endregion rule
   // torch's closed form at epoch 0: base_lr * gamma ** (0 // step_size)
   restart: (o, base, group, m) => ({ epoch: 0, lr: base * m.pow(o.gamma, Math.floor(0 / o.step_size)) }),
 };

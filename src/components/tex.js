@@ -76,4 +76,8 @@ function fit(element) {
 /** @param {HTMLElement} element */
 function fitWidth(element) {
   fitting?.observe(element);
+  // KaTeX's fonts are wider than the fallback the first fit may have measured, and their arrival does not
+  // resize the element: fit again once they have loaded.
+  document.fonts?.ready.then(() => fit(element));
+  document.fonts?.addEventListener?.("loadingdone", () => fit(element), {once: true});
 }
