@@ -8,3 +8,4 @@ export { failedLane } from "./lanes.js";
 export { parabola, lineFit, lineFitInit, type ParabolaSpec, type ParabolaPoint, type LineFitSpec, type LineFitPoint, type LineFitMeta, type LineFitSnapshot } from "./gradient-descent.js";
 export { classifierRace, type ClassifierRaceSpec, type ClassifierPoint, type ClassifierEval, type ClassifierLane, type ClassifierRaceSnapshot } from "./classifier-race.js";
 export { surfaceRun, type SurfaceRunSpec, type SurfaceRunSnapshot } from "./surface-run.js";
+export { adamVariants, optimizerMemory, muonSpectrum, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";

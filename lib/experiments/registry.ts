@@ -3,6 +3,7 @@ import { lineFit, parabola } from "./gradient-descent.js";
 import { surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
+import { adamVariants, lbfgsDigits, muonSpectrum, optimizerMemory } from "./beyond-adam.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -11,4 +12,8 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "line-fit": lineFit,
   "classifier-race": classifierRace,
   "surface-run": surfaceRun,
+  "adam-variants": adamVariants,
+  "optimizer-memory": optimizerMemory,
+  "muon-spectrum": muonSpectrum,
+  "lbfgs-digits": lbfgsDigits,
 });

@@ -47,6 +47,12 @@ export const tex = String.raw`\begin{aligned}
 
 export type RAdamSlots<T> = Slots<"m" | "v", T>;
 
+/** ρₜ, the length of the moving average v approximates at step t (ρ∞ as t → ∞); the adaptive step needs ρₜ > 5. */
+export function radamRho(t: number, β2: number): number {
+  const ρinf = 2 / (1 - β2) - 1;
+  return ρinf - (2 * t * β2 ** t) / (1 - β2 ** t);
+}
+
 // #region update
 /** One RAdam step for one parameter. */
 export function radamUpdate<T extends Vec<T>>(θ: T, g: T, { m, v }: RAdamSlots<T>, t: number, o: RAdamOptions): { θ: T; state: RAdamSlots<T> } {
@@ -61,7 +67,7 @@ export function radamUpdate<T extends Vec<T>>(θ: T, g: T, { m, v }: RAdamSlots<
   v = v.mul(β2).add(g.mul(1 - β2).mul(g)); // exp_avg_sq
   const m̂ = m.div(1 - β1 ** t);
   const ρinf = 2 / (1 - β2) - 1;
-  const ρ = ρinf - (2 * t * β2 ** t) / (1 - β2 ** t);
+  const ρ = radamRho(t, β2);
   if (ρ > 5) {
     const r = Math.sqrt(((ρ - 4) * (ρ - 2) * ρinf) / ((ρinf - 4) * (ρinf - 2) * ρ));
     θ = θ.sub(m̂.mul(γ).div(v.sqrt().add(ε)).mul(Math.sqrt(1 - β2 ** t)).mul(r));
