@@ -35,3 +35,8 @@ export * from "./export/index.js";
 export * from "./experiments/index.js";
 export * from "./charts/ticks.js";
 export * from "./charts/surface.js";
+export * from "./charts/rho.js";
+export * from "./charts/scales.js";
+export * from "./charts/memory.js";
+export * from "./charts/spectrum.js";
+export * from "./charts/gap.js";

@@ -18,7 +18,7 @@ import { toFeatures } from "../data/digits.js";
 import { crossEntropy } from "../models/losses.js";
 import { disposeModel, forward, mlp, type Init } from "../models/mlp.js";
 import { createOptimizer, type Optimizer } from "../optimizers/optimizer.js";
-import { radamRho } from "../optimizers/radam.js";
+import { radamRectification, radamRho } from "../optimizers/radam.js";
 import { defaults as muonDefaults, newtonSchulz, type MuonOptions } from "../optimizers/muon.js";
 import { FloatMat } from "../optimizers/engines.js";
 import { createLBFGS, type LBFGSOptions } from "../optimizers/lbfgs.js";
@@ -52,8 +52,8 @@ export type VariantPoint = { step: number; loss: number };
 /** One state sample: step, which weight, the lane's √v̂ (Adam-like lanes) or u (Adamax). */
 export type ScaleSample = { step: number; lane: string; weight: number; value: number; kind: "sqrt(v̂)" | "u" };
 export interface AdamVariantsMeta {
-  /** RAdam's ρₜ at t = 1 … steps with the β₂ of the RAdam lane (or 0.999). */
-  rho: { step: number; rho: number }[];
+  /** RAdam's ρₜ and rₜ (null: momentum-only step) at t = 1 … steps, with the β₂ of the RAdam lane (or 0.999). */
+  rho: { step: number; rho: number; r: number | null }[];
   /** The first t with ρₜ > 5: RAdam's first rectified (adaptive) step. */
   rectifiedFrom: number;
   scales: ScaleSample[];
@@ -65,14 +65,17 @@ function scaleOf(opt: Optimizer<any, any, any>, indices: number[]): { kind: Scal
   const s = opt.state[0];
   if (!s) return null;
   const slots = s.slots as Record<string, tf.Tensor>;
-  if (slots.u) {
-    const u = slots.u.dataSync();
-    return { kind: "u", values: indices.map((i) => u[i]) };
-  }
+  // Read back only the sampled entries, not the whole buffer.
+  const at = (t: tf.Tensor) => {
+    const picked = tf.tidy(() => tf.gather(tf.reshape(t, [-1]), tf.tensor1d(indices, "int32")));
+    const values = Array.from(picked.dataSync());
+    picked.dispose();
+    return values;
+  };
+  if (slots.u) return { kind: "u", values: at(slots.u) };
   if (slots.v) {
     const β2 = (opt.options as { betas: [number, number] }).betas[1];
-    const v = slots.v.dataSync();
-    return { kind: "sqrt(v̂)", values: indices.map((i) => Math.sqrt(v[i] / (1 - β2 ** s.step))) };
+    return { kind: "sqrt(v̂)", values: at(slots.v).map((v) => Math.sqrt(v / (1 - β2 ** s.step))) };
   }
   return null;
 }
@@ -83,7 +86,7 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
   const weights = spec.weights ?? [0.11, 0.37, 0.62, 0.89].map((f) => Math.floor(f * inputs));
   const radamChoice = choices.find((c) => c.def.name === "radam");
   const β2 = ((radamChoice?.options.betas as [number, number] | undefined) ?? [0.9, 0.999])[1];
-  const rho = Array.from({ length: steps }, (_, i) => ({ step: i + 1, rho: radamRho(i + 1, β2) }));
+  const rho = Array.from({ length: steps }, (_, i) => ({ step: i + 1, rho: radamRho(i + 1, β2), r: radamRectification(i + 1, β2) }));
   const meta: AdamVariantsMeta = { rho, rectifiedFrom: rho.find((r) => r.rho > 5)?.step ?? NaN, scales: [] };
   const t0 = now();
   type Run = { lane: Lane<VariantPoint>; changes: LaneChange[]; model: ReturnType<typeof mlp>; optimizer: Optimizer<any, any, any> | null; progress: AsyncGenerator<Progress> | null };
@@ -207,8 +210,16 @@ export type MuonSpectrumSnapshot = Snapshot<never, { rows: SpectrumRow[]; shape:
 /** Singular values of a rows × cols matrix, largest first: √ of the eigenvalues of the smaller Gram matrix. */
 export function singularValues(m: FloatMat): number[] {
   const X = m.rows > m.cols ? m.transpose() : m;
-  const gram = X.matMul(X, true).data;
-  return Array.from(symmetricEigenvalues(Float64Array.from(gram), X.rows), (λ) => Math.sqrt(Math.max(λ, 0))).sort((a, b) => b - a);
+  const [n, k] = [X.rows, X.cols];
+  // The Gram matrix in float64: squaring the singular values in float32 would bury those below ~3e-4·σ₁ in rounding.
+  const gram = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += X.data[i * k + c] * X.data[j * k + c];
+      gram[i * n + j] = gram[j * n + i] = s;
+    }
+  return Array.from(symmetricEigenvalues(gram, n), (λ) => Math.sqrt(Math.max(λ, 0))).sort((a, b) => b - a);
 }
 
 /**
@@ -303,13 +314,13 @@ export const lbfgsDigits: Experiment<LBFGSDigitsSpec, SecondOrderPoint, { best: 
         let ms = 0;
         const closure = () => {
           gradients++;
-          const { value, gradient } = objective.valueAndGradient(x);
+          const { value, gradient } = objective.valueAndGradient(Float64Array.from(x));
           return { loss: value, grad: gradient };
         };
         let previous = Infinity;
         for (let k = 0; k <= spec.maxIterations; k++) {
           const s = now();
-          const loss = k < spec.maxIterations ? opt.step(closure) : objective.value(x);
+          const loss = k < spec.maxIterations ? opt.step(closure) : objective.value(Float64Array.from(x));
           ms += now() - s;
           yield { step: k, loss, gradients, ms };
           // torch's own stop: nothing left to change (its step returns at once when max |g| ≤ tolerance_grad).
