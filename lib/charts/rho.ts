@@ -8,21 +8,19 @@ import { valueAxis } from "./ticks.js";
 export interface RhoChartOptions extends Omit<Plot.PlotOptions, "x" | "y"> {
   /** The first step with ρₜ > 5. */
   rectifiedFrom: number;
-  /** ρ∞, drawn as a dotted line when given. */
-  rhoInfinity?: number;
 }
 
-export function rhoChart(data: readonly { step: number; rho: number }[], { rectifiedFrom, rhoInfinity, width = 640, ...rest }: RhoChartOptions) {
+export function rhoChart(data: readonly { step: number; rho: number }[], { rectifiedFrom, width = 640, ...rest }: RhoChartOptions) {
   return Plot.plot({
     width,
     height: 220,
     grid: true,
     x: { label: "step t", type: "log" },
-    y: { label: "ρₜ", ...valueAxis },
+    y: { label: "ρₜ (log scale)", type: "log", ...valueAxis },
+    color: { legend: true, domain: ["momentum only", "adaptive"] },
     ...rest,
     marks: [
       Plot.ruleY([5], { stroke: "var(--theme-red, crimson)", strokeDasharray: "4,3" }),
-      ...(rhoInfinity ? [Plot.ruleY([rhoInfinity], { strokeDasharray: "1,3" })] : []),
       Plot.ruleX([rectifiedFrom], { stroke: "var(--theme-red, crimson)" }),
       Plot.text([rectifiedFrom], { x: (d: number) => d, frameAnchor: "top", dx: 4, textAnchor: "start", text: (d: number) => `t = ${d}: rectified from here` }),
       Plot.lineY(data, { x: "step", y: "rho" }),
