@@ -57,6 +57,8 @@ export interface AdamVariantsMeta {
   /** The first t with ρₜ > 5: RAdam's first rectified (adaptive) step. */
   rectifiedFrom: number;
   scales: ScaleSample[];
+  /** Of the samples after step 1 where both exist, how many have Adamax's u above Adam's √v̂ for the same weight. */
+  uAbove: { above: number; of: number };
 }
 export type AdamVariantsSnapshot = Snapshot<VariantPoint, AdamVariantsMeta>;
 
@@ -80,6 +82,13 @@ function scaleOf(opt: Optimizer<any, any, any>, indices: number[]): { kind: Scal
   return null;
 }
 
+/** How often u (Adamax) is above √v̂ (Adam) for the same weight and step, after the first step. */
+export function compareScales(scales: readonly ScaleSample[]): { above: number; of: number } {
+  const adam = new Map(scales.filter((d) => d.kind === "sqrt(v̂)" && d.lane === "adam" && d.step > 1).map((d) => [`${d.step}/${d.weight}`, d.value]));
+  const pairs = scales.filter((d) => d.kind === "u" && d.step > 1 && adam.has(`${d.step}/${d.weight}`));
+  return { above: pairs.filter((d) => d.value > adam.get(`${d.step}/${d.weight}`)!).length, of: pairs.length };
+}
+
 export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVariantsMeta> = async function* (spec, { signal, control }) {
   const { sizes, init = "torch-default", initSeed, data, steps, choices, every = 5 } = spec;
   const inputs = sizes[0] * sizes[1];
@@ -87,7 +96,7 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
   const radamChoice = choices.find((c) => c.def.name === "radam");
   const β2 = ((radamChoice?.options.betas as [number, number] | undefined) ?? [0.9, 0.999])[1];
   const rho = Array.from({ length: steps }, (_, i) => ({ step: i + 1, rho: radamRho(i + 1, β2), r: radamRectification(i + 1, β2) }));
-  const meta: AdamVariantsMeta = { rho, rectifiedFrom: rho.find((r) => r.rho > 5)?.step ?? NaN, scales: [] };
+  const meta: AdamVariantsMeta = { rho, rectifiedFrom: rho.find((r) => r.rho > 5)?.step ?? NaN, scales: [], uAbove: { above: 0, of: 0 } };
   const t0 = now();
   type Run = { lane: Lane<VariantPoint>; changes: LaneChange[]; model: ReturnType<typeof mlp>; optimizer: Optimizer<any, any, any> | null; progress: AsyncGenerator<Progress> | null };
   const runs: Run[] = choices.map((c) => {
@@ -130,6 +139,7 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
           r.lane = failedLane(r.lane, error);
         }
       }
+      if (step % every === 0) meta.uAbove = compareScales(meta.scales);
       if (now() - lastReport > 150) {
         lastReport = now();
         yield snapshot(false);
@@ -156,10 +166,11 @@ export interface OptimizerMemorySpec {
 }
 /** Bytes one runner holds for one parameter tensor, by slot. */
 export type MemoryRow = { optimizer: string; tensor: string; shape: number[]; slot: string; shapeOfSlot: number[]; bytes: number; paramBytes: number };
-export type OptimizerMemorySnapshot = Snapshot<never, { rows: MemoryRow[] }>;
+export type MemoryMeta = { rows: MemoryRow[]; totals: Record<string, number> };
+export type OptimizerMemorySnapshot = Snapshot<never, MemoryMeta>;
 
 /** Take one step (gradient: a batch of random inputs through the network) and measure every state buffer. */
-export const optimizerMemory: Experiment<OptimizerMemorySpec, never, { rows: MemoryRow[] }> = async function* ({ sizes, choices }) {
+export const optimizerMemory: Experiment<OptimizerMemorySpec, never, MemoryMeta> = async function* ({ sizes, choices }) {
   const t0 = now();
   const model = mlp({ sizes, seed: 3 });
   const rows: MemoryRow[] = [];
@@ -192,7 +203,8 @@ export const optimizerMemory: Experiment<OptimizerMemorySpec, never, { rows: Mem
   } finally {
     disposeModel(model);
   }
-  yield { lanes, step: choices.length, totalSteps: choices.length, done: true, elapsedMs: now() - t0, meta: { rows } };
+  const totals = Object.fromEntries(choices.map((c) => [c.label, rows.filter((r) => r.optimizer === c.label).reduce((n, r) => n + r.bytes, 0)]));
+  yield { lanes, step: choices.length, totalSteps: choices.length, done: true, elapsedMs: now() - t0, meta: { rows, totals } };
 };
 // #endregion optimizer-memory
 
@@ -205,7 +217,10 @@ export interface MuonSpectrumSpec extends NetworkSpec {
 }
 /** σᵢ of the update after `iterations` Newton–Schulz iterations (0: the normalised update X₀ = U/‖U‖_F). */
 export type SpectrumRow = { iterations: number; index: number; sigma: number };
-export type MuonSpectrumSnapshot = Snapshot<never, { rows: SpectrumRow[]; shape: [number, number] }>;
+/** Per stage: σ₁² (the largest direction's share of ‖X‖²_F when that is 1), σ₁/σ₁₀, how many σ lie in (0.5, 1.5). */
+export type SpectrumSummary = { iterations: number; topShare: number; spread: number; inBand: number; count: number };
+export type MuonMeta = { rows: SpectrumRow[]; shape: [number, number]; summary: SpectrumSummary[] };
+export type MuonSpectrumSnapshot = Snapshot<never, MuonMeta>;
 
 /** Singular values of a rows × cols matrix, largest first: √ of the eigenvalues of the smaller Gram matrix. */
 export function singularValues(m: FloatMat): number[] {
@@ -226,7 +241,7 @@ export function singularValues(m: FloatMat): number[] {
  * Muon's first update for one layer of the network at its initial weights, on the first batch: the momentum
  * buffer starts at zero, so B₁ = (1 − μ)g and U₁ = g + μ(B₁ − g) (nesterov) or B₁ — a multiple of the gradient.
  */
-export const muonSpectrum: Experiment<MuonSpectrumSpec, never, { rows: SpectrumRow[]; shape: [number, number] }> = async function* (spec) {
+export const muonSpectrum: Experiment<MuonSpectrumSpec, never, MuonMeta> = async function* (spec) {
   const t0 = now();
   const o: MuonOptions = { ...muonDefaults, ...spec.options };
   const model = mlp({ sizes: spec.sizes, init: spec.init, seed: spec.initSeed });
@@ -252,7 +267,11 @@ export const muonSpectrum: Experiment<MuonSpectrumSpec, never, { rows: SpectrumR
   const normalised = U.div(U.frobeniusNorm().data[0]);
   singularValues(normalised).forEach((sigma, index) => out.push({ iterations: 0, index, sigma }));
   for (let k = 1; k <= o.ns_steps; k++) singularValues(newtonSchulz(U, { ...o, ns_steps: k })).forEach((sigma, index) => out.push({ iterations: k, index, sigma }));
-  yield { lanes: [], step: o.ns_steps, totalSteps: o.ns_steps, done: true, elapsedMs: now() - t0, meta: { rows: out, shape: [U.rows, U.cols] } };
+  const summary = Array.from({ length: o.ns_steps + 1 }, (_, iterations) => {
+    const σ = out.filter((r) => r.iterations === iterations).map((r) => r.sigma);
+    return { iterations, topShare: σ[0] ** 2, spread: σ[0] / σ[Math.min(9, σ.length - 1)], inBand: σ.filter((x) => x > 0.5 && x < 1.5).length, count: σ.length };
+  });
+  yield { lanes: [], step: o.ns_steps, totalSteps: o.ns_steps, done: true, elapsedMs: now() - t0, meta: { rows: out, shape: [U.rows, U.cols], summary } };
 };
 // #endregion muon-spectrum
 

@@ -56,6 +56,10 @@ function fit(element) {
   display.toggleAttribute("data-scrolls", display.scrollWidth > display.clientWidth + 1);
 }
 
+// KaTeX's web fonts can arrive after a display was fitted with a fallback font: the display grows, its
+// container does not, so the ResizeObserver never fires again. Refit every display on the page once they load.
+document.fonts?.addEventListener?.("loadingdone", () => document.querySelectorAll(".katex-display").forEach(fit));
+
 function fitWidth(element) {
   fitting?.observe(element);
 }

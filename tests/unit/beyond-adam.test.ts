@@ -56,6 +56,10 @@ describe("beyond-adam experiments", () => {
       assert.ok(Math.abs(d.value - at1("adamax")[i].value) <= 1e-6 * Math.max(1, d.value) + 1e-8, `weight ${d.weight}: ${d.value} vs ${at1("adamax")[i].value}`);
     });
     assert.ok(s.meta!.scales.some((d) => d.step === 12 && d.lane === "nadam"));
+    // uAbove counts the (step, weight) pairs after step 1 sampled in both lanes: steps 4, 8, 12 × 4 weights.
+    assert.equal(s.meta!.uAbove.of, 12);
+    const adamAt = new Map(s.meta!.scales.filter((d) => d.lane === "adam").map((d) => [`${d.step}/${d.weight}`, d.value]));
+    assert.equal(s.meta!.uAbove.above, s.meta!.scales.filter((d) => d.lane === "adamax" && d.step > 1 && d.value > adamAt.get(`${d.step}/${d.weight}`)!).length);
     assert.equal(tf.memory().numTensors, before, "every model, optimizer and batch tensor is freed");
   });
 
@@ -80,6 +84,7 @@ describe("beyond-adam experiments", () => {
     assert.equal(bytes("Adafactor", "W1"), (64 + 16) * 4);
     assert.equal(bytes("Adafactor", "W2"), (16 + 10) * 4);
     assert.equal(bytes("Adafactor", "b2"), 10 * 4);
+    assert.equal(s.meta!.totals.Adam, 2 * 4 * (64 * 16 + 16 + 16 * 10 + 10));
     assert.deepEqual(s.meta!.rows.filter((r) => r.optimizer === "Adafactor" && r.tensor === "W1").map((r) => [r.slot, r.shapeOfSlot]), [["R", [64, 1]], ["C", [1, 16]]]);
   });
 
@@ -102,6 +107,10 @@ describe("beyond-adam experiments", () => {
     assert.ok(big.length >= 8, `${big.length} directions carry the update`);
     for (const σ of big) assert.ok(σ > 0.5 && σ < 1.3, `σ = ${σ} after five iterations`);
     assert.ok(x0[0] / x0[big.length - 1] > 2 * (big[0] / big[big.length - 1]), "the spread of the kept directions shrinks");
+    const [before, after] = [s.meta!.summary[0], s.meta!.summary[5]];
+    assert.equal(before.topShare, x0[0] ** 2);
+    assert.equal(after.inBand, x5.filter((σ) => σ > 0.5 && σ < 1.5).length);
+    assert.ok(after.inBand > before.inBand && after.spread < before.spread);
   });
 
   test("lbfgsDigits: L-BFGS, Newton and Newton-CG reach the same minimum; Newton in fewest iterations", async () => {
