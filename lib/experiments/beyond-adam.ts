@@ -140,7 +140,7 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
         }
       }
       if (step % every === 0) meta.uAbove = compareScales(meta.scales);
-      if (now() - lastReport > 150) {
+      if (now() - lastReport > 300) {
         lastReport = now();
         yield snapshot(false);
       }
@@ -355,9 +355,14 @@ export const lbfgsDigits: Experiment<LBFGSDigitsSpec, SecondOrderPoint, { best: 
       let l = lane<SecondOrderPoint>(m.key, m.label);
       lanes.push(l);
       try {
+        let lastReport = -Infinity;
         for (const p of m.iterate()) {
           l.points.push(p);
-          yield snapshot(false);
+          // A snapshot every 500 ms at most: each one redraws two charts and a table on the page's main thread.
+          if (now() - lastReport > 500) {
+            lastReport = now();
+            yield snapshot(false);
+          }
           yield* between(control, () => snapshot(false));
           if (signal.aborted) break;
         }

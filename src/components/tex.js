@@ -58,7 +58,11 @@ function fit(element) {
 
 // KaTeX's web fonts can arrive after a display was fitted with a fallback font: the display grows, its
 // container does not, so the ResizeObserver never fires again. Refit every display on the page once they load.
-document.fonts?.addEventListener?.("loadingdone", () => document.querySelectorAll(".katex-display").forEach(fit));
+// Only the displays that now overflow are refitted: measuring all first, then fitting, costs one layout, not one each.
+document.fonts?.addEventListener?.("loadingdone", () => {
+  const overflowing = [...document.querySelectorAll(".katex-display:not([data-scrolls])")].filter((d) => d.scrollWidth > d.clientWidth + 1);
+  overflowing.forEach(fit);
+});
 
 function fitWidth(element) {
   fitting?.observe(element);
