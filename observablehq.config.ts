@@ -5,6 +5,7 @@ export default {
   pages: [
     { name: "Gradient descent, step by step", path: "/gradient-descent" },
     { name: "The optimizers, equation beside code", path: "/optimizers" },
+    { name: "Beyond Adam", path: "/beyond-adam" },
     { name: "Adam, understood", path: "/adam" },
     { name: "Adam on the digits", path: "/digits" },
     { name: "Learning-rate schedules", path: "/schedules" },

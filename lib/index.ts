@@ -55,3 +55,8 @@ export * from "./charts/schedule-gallery.js";
 export * from "./charts/step-size-percentiles.js";
 export * from "./charts/change-marker.js";
 export * from "./charts/lane-rows.js";
+export * from "./charts/rho.js";
+export * from "./charts/scales.js";
+export * from "./charts/memory.js";
+export * from "./charts/singular-values.js";
+export * from "./charts/gap.js";

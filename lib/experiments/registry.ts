@@ -8,6 +8,7 @@ import { digitsCrossValidation, digitsRuns, digitsStale } from "./digits.js";
 import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
 import { mnistRace } from "./mnist-from-scratch.js";
 import { scheduleMnist, scheduleSurface } from "./schedules.js";
+import { adamVariants, lbfgsDigits, muonSpectrum, optimizerMemory } from "./beyond-adam.js";
 import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
@@ -32,4 +33,8 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "mnist-race": mnistRace,
   "schedule-mnist": scheduleMnist,
   "schedule-surface": scheduleSurface,
+  "adam-variants": adamVariants,
+  "optimizer-memory": optimizerMemory,
+  "muon-spectrum": muonSpectrum,
+  "lbfgs-digits": lbfgsDigits,
 });

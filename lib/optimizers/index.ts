@@ -23,7 +23,7 @@ export { rmsprop, rmspropUpdate, type RMSpropOptions, type RMSpropSlots } from "
 export { adam, algorithmTex as adamAlgorithmTex, adamStep, adamUpdate, betaRanges, initAdam, validateAdam, type AdamOptions, type AdamSlots } from "./adam.js";
 export { adamw, adamwUpdate, type AdamWOptions } from "./adamw.js";
 export { nadam, nadamUpdate, muProduct, type NAdamOptions, type NAdamSlots } from "./nadam.js";
-export { radam, radamUpdate, type RAdamOptions, type RAdamSlots } from "./radam.js";
+export { radam, radamRectification, radamRho, radamUpdate, type RAdamOptions, type RAdamSlots } from "./radam.js";
 export { adamax, adamaxUpdate, type AdamaxOptions, type AdamaxSlots } from "./adamax.js";
 export { rprop, rpropUpdate, etaRanges, type RpropOptions, type RpropSlots } from "./rprop.js";
 export { asgd, asgdUpdate, type ASGDOptions, type ASGDSlots } from "./asgd.js";

@@ -47,6 +47,19 @@ export const tex = String.raw`\begin{aligned}
 
 export type RAdamSlots<T> = Slots<"m" | "v", T>;
 
+/** ρₜ, the length of the moving average v approximates at step t (ρ∞ as t → ∞); the adaptive step needs ρₜ > 5. */
+export function radamRho(t: number, β2: number): number {
+  const ρinf = 2 / (1 - β2) - 1;
+  return ρinf - (2 * t * β2 ** t) / (1 - β2 ** t);
+}
+
+/** rₜ, the factor on Adam's step once ρₜ > 5 (it rises towards 1); null while ρₜ ≤ 5 (momentum-only steps). */
+export function radamRectification(t: number, β2: number): number | null {
+  const ρinf = 2 / (1 - β2) - 1;
+  const ρ = radamRho(t, β2);
+  return ρ > 5 ? Math.sqrt(((ρ - 4) * (ρ - 2) * ρinf) / ((ρinf - 4) * (ρinf - 2) * ρ)) : null;
+}
+
 // #region update
 /** One RAdam step for one parameter. */
 export function radamUpdate<T extends Vec<T>>(θ: T, g: T, { m, v }: RAdamSlots<T>, t: number, o: RAdamOptions): { θ: T; state: RAdamSlots<T> } {
@@ -60,10 +73,8 @@ export function radamUpdate<T extends Vec<T>>(θ: T, g: T, { m, v }: RAdamSlots<
   m = lerp(m, g, 1 - β1); // exp_avg
   v = v.mul(β2).add(g.mul(1 - β2).mul(g)); // exp_avg_sq
   const m̂ = m.div(1 - β1 ** t);
-  const ρinf = 2 / (1 - β2) - 1;
-  const ρ = ρinf - (2 * t * β2 ** t) / (1 - β2 ** t);
-  if (ρ > 5) {
-    const r = Math.sqrt(((ρ - 4) * (ρ - 2) * ρinf) / ((ρinf - 4) * (ρinf - 2) * ρ));
+  const r = radamRectification(t, β2); // null while ρₜ ≤ 5
+  if (r !== null) {
     θ = θ.sub(m̂.mul(γ).div(v.sqrt().add(ε)).mul(Math.sqrt(1 - β2 ** t)).mul(r));
   } else {
     θ = θ.sub(m̂.mul(γ));

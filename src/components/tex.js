@@ -73,11 +73,17 @@ function fit(element) {
   display.toggleAttribute("data-scrolls", display.scrollWidth > display.clientWidth + 1);
 }
 
+// KaTeX's web fonts can arrive after a display was fitted with a fallback font: the display grows, its
+// container does not, so the ResizeObserver never fires again. Refit the displays on the page once they load.
+// Only the displays that now overflow are refitted: measuring all first, then fitting, costs one layout, not one each.
+const refitOverflowing = () => {
+  const overflowing = [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".katex-display:not([data-scrolls])"))].filter((d) => d.scrollWidth > d.clientWidth + 1);
+  overflowing.forEach(fit);
+};
+document.fonts?.addEventListener?.("loadingdone", refitOverflowing);
+document.fonts?.ready.then(refitOverflowing);
+
 /** @param {HTMLElement} element */
 function fitWidth(element) {
   fitting?.observe(element);
-  // KaTeX's fonts are wider than the fallback the first fit may have measured, and their arrival does not
-  // resize the element: fit again once they have loaded.
-  document.fonts?.ready.then(() => fit(element));
-  document.fonts?.addEventListener?.("loadingdone", () => fit(element), {once: true});
 }

@@ -23,7 +23,7 @@ const LONG_TASK_MS = 75;
 const FIRST_POINT_MS = 225;
 
 /** Pages whose training runs in the worker. A page listed here that trains on the main thread fails. */
-const WORKER_PAGES = ["/", "/gradient-descent", "/optimizers", "/example", "/adam", "/digits", "/newton", "/mnist-from-scratch", "/schedules"];
+const WORKER_PAGES = ["/", "/gradient-descent", "/optimizers", "/beyond-adam", "/example", "/adam", "/digits", "/newton", "/mnist-from-scratch", "/schedules"];
 
 describe("training runs in a worker and the main thread stays responsive", () => {
   const site = useSite();
