@@ -110,8 +110,8 @@ describe("mnist-race", () => {
   it("the PyTorch program names each lane's optimizer, and the subset size unless full", () => {
     const lanes = [{ label: "SGD", spec: { optimizer: "sgd", options: { lr: 1e-3 } } }];
     assert.deepEqual(mnistPytorchRun(lanes, settings()), {
-      optimizer: { name: "sgd", options: { lr: 1e-3 } }, seed: 3, model: { kind: "mlp", sizes: [784, 256, 256, 10], init: "kaiming-normal" },
-      data: { name: "mnist", batchSize: 16, epochs: 1, perClass: 40, augment: false }, loss: "cross_entropy",
+      optimizer: { name: "sgd", options: { lr: 1e-3 } }, model: { kind: "mlp", sizes: [784, 256, 256, 10], init: "kaiming-normal", initSeed: 3 },
+      data: { name: "mnist", batchSize: 16, epochs: 1, seed: 3, perClass: 40, augment: false, normalize: { scale: 255, mean: 0.5, std: 0.3 }, printSteps: true }, loss: "cross_entropy",
     });
     assert.equal("perClass" in mnistPytorchRun(lanes, settings({ full: true })).data, false);
   });

@@ -136,6 +136,9 @@ describe("torch.optim parity, tfjs engine (cpu)", () => {
  * parameter must be bit for bit equal, at every step. A counting compiler proves the fused loop ran; one that
  * throws (as code generation does under a CSP without 'unsafe-eval') must fall back to the op-by-op result.
  */
+/** The rules whose trace throws NotFusable (engines.ts): they use mean or bySign. */
+const NOT_FUSABLE = new Set(["adafactor", "rprop"]);
+
 describe("fused update = the rule op by op, bit for bit (tfjs cpu engine)", () => {
   for (const fixture of fixtures) {
     test(fixture.name, () => {
@@ -162,7 +165,10 @@ describe("fused update = the rule op by op, bit for bit (tfjs cpu engine)", () =
             values[0].forEach((ref, i) => assert.deepEqual(other[i], ref, `${["fused", "no-codegen fallback"][k]}: ${i === 0 ? "loss" : runs[0].problem.names[i - 1]} at step ${step}`));
           }
         }
-        assert.ok(compiled > 0, "the fused loop was never compiled");
+        // A rule with an op the fused loop cannot express (Adafactor's row and column means, Rprop's three-way
+        // select) throws NotFusable while it is traced: it then runs op by op, which the equality above checks.
+        if (!NOT_FUSABLE.has(fixture.optimizer.name)) assert.ok(compiled > 0, "the fused loop was never compiled");
+        else assert.equal(compiled, 0, `${fixture.optimizer.name} is listed as not fusable but compiled`);
       } finally {
         for (const { problem, opt } of runs) {
           opt.dispose();

@@ -8,6 +8,7 @@
  * to float32 round-off that the run carries along, with the bound written next to each.
  */
 import "../helpers/node-tfjs.js";
+import { NOTEBOOK_OPTIMIZERS } from "../../lib/experiments/digits.js";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -203,13 +204,12 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
   for (const f of fixture.results) assert.equal(f.accuracy, numbers(lineOf(out, `${f.label}: test accuracy`))[0], `${f.label}: fixture vs this run`);
 });
 
-test("DIGITS_PAGE_DEFAULTS are the digits page's defaults (read from src/digits.md)", () => {
+test("DIGITS_PAGE_DEFAULTS are the digits page's defaults (its optimizers from lib, epochs and seed from its input table)", () => {
   const page = readFileSync("src/digits.md", "utf8");
-  const table = page.slice(page.indexOf("const table = ["), page.indexOf("];", page.indexOf("const table = [")));
-  const rows = [...table.matchAll(/\{label: "([^"]+)", def: (\w+), options: \{lr: ([\d.e-]+)\}/g)].map((m) => ({ label: m[1], name: m[2], options: { lr: Number(m[3]) } }));
-  assert.deepEqual(rows, DIGITS_PAGE_DEFAULTS.runs);
-  assert.match(page, new RegExp(`urlInput\\("epochs", Inputs\\.range\\(\\[1, 30\\], \\{value: ${DIGITS_PAGE_DEFAULTS.epochs},`));
-  assert.match(page, new RegExp(`urlInput\\("seed", Inputs\\.range\\(\\[1, 100\\], \\{value: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
+  assert.deepEqual(NOTEBOOK_OPTIMIZERS.map((d) => ({ label: d.label, name: d.def.name, options: d.options })), DIGITS_PAGE_DEFAULTS.runs);
+  assert.match(page, /NOTEBOOK_OPTIMIZERS as table/, "the page runs lib's NOTEBOOK_OPTIMIZERS");
+  assert.match(page, new RegExp(`\\{name: "epochs", input: "range", label: "epochs", default: ${DIGITS_PAGE_DEFAULTS.epochs},`));
+  assert.match(page, new RegExp(`\\{name: "seed", input: "range", label: "initial weights \\(seed\\)", default: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
 });
 
 test("adam's export rebuilds the page's random data and weights; its loss follows the page's Adam", (t) => {
