@@ -79,6 +79,25 @@ export function writeSources(): void {
   writeFileSync(join(outdir, "sources.json"), JSON.stringify(sources, null, 1) + "\n");
 }
 
+/**
+ * esbuild plugin: tfjs-core's Environment reads `?tfjsflags=` from the page's address in its constructor, while
+ * its module initialises, and decodes every query pair with decodeURIComponent — so a link could flip engine
+ * flags, and one bad escape anywhere in a link threw before any of our code ran. With the backends split into
+ * chunks, no import order can put a guard before that module, so the constructor's call is removed here: no
+ * flag ever comes from a link (lib/engine/url-guard.ts still reports the pairs in the page's notice).
+ */
+const noUrlFlagsPlugin: esbuild.Plugin = {
+  name: "descent-no-tfjs-url-flags",
+  setup(build) {
+    build.onLoad({ filter: /tfjs-core[\\/]dist[\\/]environment\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const patched = source.replace("populateURLFlags() {", "populateURLFlags() { return; // disabled by Descent's build (scripts/build-engine.ts)");
+      if (patched === source) throw new Error(`${args.path}: tfjs-core's populateURLFlags call was not found; update scripts/build-engine.ts`);
+      return { contents: patched, loader: "js" };
+    });
+  },
+};
+
 /** esbuild plugin: refresh sources.json whenever the bundle is rebuilt (dev --watch). */
 const sourcesPlugin: esbuild.Plugin = {
   name: "descent-sources",
@@ -105,7 +124,7 @@ export const options: esbuild.BuildOptions = {
   define: { "process.env.NODE_ENV": '"production"' },
   // Left as bare imports: Framework resolves them to the same node_modules copies the pages import.
   external: ["@observablehq/plot", "@observablehq/inputs", "d3", "d3-*", "katex"],
-  plugins: [sourcesPlugin],
+  plugins: [sourcesPlugin, noUrlFlagsPlugin],
 };
 
 export async function buildEngine(watch = false): Promise<void> {

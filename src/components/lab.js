@@ -63,7 +63,8 @@ export function runInBackground(name, spec) {
 /** The engine badge, filled in once the worker has chosen its backend. */
 export function engineBadge() {
   const slot = document.createElement("div");
-  slot.className = "descent-engine";
+  // Not .descent-engine until the worker has answered: tests and readers take that class as the real badge.
+  slot.className = "descent-engine-pending";
   slot.textContent = "Starting the training engine…";
   lab.engine.then(
     (engine) => slot.replaceWith(badge(/** @type {any} */ (engine))),

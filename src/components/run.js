@@ -32,6 +32,13 @@ export function mainChart(chart, {run, done}) {
   const div = document.createElement("div");
   div.dataset.mainChart = "";
   div.dataset.run = String(run);
+  // A worker run (lab.js) numbers itself: its first drawing comes after the input change that started it, so
+  // the main input's value then is the value it runs with.
+  if (!startedWith.has(run)) {
+    const value = mainValue();
+    if (value !== undefined) startedWith.set(run, value);
+    if (run > runs) document.documentElement.dataset.runs = String((runs = run));
+  }
   if (startedWith.has(run)) div.dataset.mainValue = startedWith.get(run);
   div.dataset.state = done ? "done" : "running";
   div.setAttribute("aria-busy", String(!done));
