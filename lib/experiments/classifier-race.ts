@@ -17,7 +17,8 @@ export type ClassifierEval = { step: number; samplesSeen: number; trainLoss: num
 export type ClassifierLane = Lane<ClassifierPoint> & { evals: ClassifierEval[]; totalSteps: number; elapsedMs: number };
 export type ClassifierRaceSnapshot = Snapshot<ClassifierPoint, { queued: boolean }> & { lanes: ClassifierLane[] };
 
-function toLane(l: RaceLane): ClassifierLane {
+/** A trainingRace lane as an experiment lane: its error as words, where it diverged, its points and timings. */
+export function raceLane(l: RaceLane) {
   const stopped = l.status === "diverged" || l.status === "invalid";
   return {
     key: l.key,
@@ -26,11 +27,13 @@ function toLane(l: RaceLane): ClassifierLane {
     error: stopped ? (l.error?.message ?? l.status) : null,
     ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
     points: l.points,
-    evals: l.evals,
     totalSteps: l.totalSteps,
     elapsedMs: l.elapsedMs,
-    changes: l.changes,
   };
+}
+
+function toLane(l: RaceLane): ClassifierLane {
+  return { ...raceLane(l), evals: l.evals, changes: l.changes };
 }
 
 export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal, control }) {

@@ -14,10 +14,9 @@ import { augmentDefaults } from "../data/augment.js";
 import { decodeDataset } from "../data/format.js";
 import { stratifiedSubset, type Dataset } from "../data/dataset.js";
 import type { AccumulateMode } from "../train/accumulate.js";
-import { DivergedError } from "../train/diverged.js";
 import { RunQueue, trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
 import { nextMacrotask } from "../train/loop.js";
-import type { ClassifierPoint } from "./classifier-race.js";
+import { raceLane, type ClassifierPoint } from "./classifier-race.js";
 import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 
 /** A dataset file of lib/data/format.ts, by absolute URL; `perClass` takes a balanced subset of it. */
@@ -145,18 +144,10 @@ async function* heartbeat<T>(source: AsyncIterable<T>, ms: number): AsyncGenerat
 }
 
 function toLane(l: RaceLane): MnistLane {
-  const stopped = l.status === "diverged" || l.status === "invalid";
   const { def, options, accumulation, accumulate } = l.spec;
   return {
-    key: l.key,
-    label: l.label,
-    status: l.status,
-    error: stopped ? (l.error?.message ?? l.status) : null,
-    ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
-    points: l.points,
+    ...raceLane(l),
     step: l.step,
-    totalSteps: l.totalSteps,
-    elapsedMs: l.elapsedMs,
     evalMs: l.evalMs,
     spec: { optimizer: def.name, options, ...(accumulation !== undefined && { accumulation }), ...(accumulate !== undefined && { accumulate }) },
   };

@@ -3,7 +3,7 @@
 import {BACKENDS} from "../_descent/descent.js";
 
 /**
- * @param {{backend: string, adapter: string, auto: boolean, autoBackend: string, notice?: string,
+ * @param {{backend: string, adapter: string, auto: boolean, autoBackend: string, notice?: string, reason?: string,
  *   probes: {name: string, available: boolean, software: boolean}[], thread?: "worker" | "main"}} engine
  * @returns {HTMLElement}
  */
@@ -38,7 +38,10 @@ export function badge(engine) {
   };
   const pick = document.createElement("label");
   pick.append("Backend ", picker);
-  root.append(label, pick);
+  const why = document.createElement("span");
+  why.className = "reason";
+  why.textContent = engine.auto ? (engine.reason ? `auto: ${engine.reason}` : "") : `auto would pick ${engine.autoBackend}`;
+  root.append(label, pick, why);
   if (engine.notice) {
     const notice = document.createElement("span");
     notice.className = "notice";

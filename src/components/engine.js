@@ -1,6 +1,7 @@
 // Starts the tfjs engine for a page: wasm binaries served by this site, backend from the URL or the automatic
 // choice (a short calibration on the first visit, cached per browser; lib/engine/backend.ts).
-import {tf, setWasmPaths, initBackend, calibrateMLP, BACKENDS} from "../_descent/descent.js";
+import {tf, setWasmPaths, initBackend, calibrateMLP} from "../_descent/descent.js";
+import {badge} from "./badge.js";
 
 const wasmPaths = {
   "tfjs-backend-wasm.wasm": import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
@@ -27,45 +28,7 @@ if (requested !== "webgpu" && requested !== "webgl" && requested !== "cpu") {
 export const engine = await initBackend(requested, {calibrate: () => calibrateMLP()});
 export {tf};
 
-/** The badge every page shows: backend in use, adapter, the automatic choice, and a picker to override it. */
+/** The badge every page shows (badge.js), for a page that trains on its own thread. */
 export function engineBadge() {
-  const root = document.createElement("div");
-  root.className = "descent-engine";
-  const label = document.createElement("span");
-  label.innerHTML = `Training on <strong></strong> · <span class="adapter"></span>`;
-  label.querySelector("strong").textContent = engine.backend;
-  label.querySelector(".adapter").textContent = engine.adapter + (engine.auto ? " (automatic choice)" : " (your choice)");
-  const why = document.createElement("span");
-  why.className = "reason";
-  why.textContent = engine.auto ? `auto: ${engine.reason}` : `auto would pick ${engine.autoBackend}`;
-  const picker = document.createElement("select");
-  picker.setAttribute("aria-label", "Backend");
-  for (const name of ["auto", ...BACKENDS]) {
-    const probe = engine.probes.find((p) => p.name === name);
-    const option = new Option(
-      name === "auto" ? `auto (${engine.autoBackend})` : `${name}${probe && !probe.available ? " — unavailable" : probe?.software ? " — software GPU" : ""}`,
-      name
-    );
-    option.disabled = probe ? !probe.available : false;
-    picker.append(option);
-  }
-  picker.value = engine.auto ? "auto" : engine.backend;
-  picker.onchange = () => {
-    // Switching backends mid-page would strand every tensor; a reload with ?backend= is clean and shareable.
-    const url = new URL(location.href);
-    if (picker.value === "auto") url.searchParams.delete("backend");
-    else url.searchParams.set("backend", picker.value);
-    location.assign(url);
-  };
-  const pick = document.createElement("label");
-  pick.append("Backend ", picker);
-  root.append(label, pick, why);
-  if (engine.notice) {
-    const notice = document.createElement("span");
-    notice.className = "notice";
-    notice.setAttribute("role", "status");
-    notice.textContent = engine.notice;
-    root.append(notice);
-  }
-  return root;
+  return badge(engine);
 }
