@@ -169,6 +169,9 @@ describe("hostile links and typed values", () => {
     test(`page ${path}: typed values that cannot run are refused under the box and start nothing; a valid one runs with exactly that value`, async () => {
       const v = await visit(site.browser, site.origin, path);
       await v.page.waitForTimeout(500);
+      // Every run the page starts by itself has ended (later sections start when the main one is done), so a
+      // run that starts from here on is one a typed value started.
+      await v.page.waitForFunction(() => ((window as any).__descentLab?.open ?? 0) === 0, null, { timeout: 180_000, polling: 250 });
       const boxes: string[] = await v.page.evaluate(() =>
         [...(window as any).descent.inputs].filter(([, b]: any) => b.element.querySelector("input[type=number]")).map(([n]: any) => n),
       );

@@ -32,7 +32,15 @@ async function drawn(page: Page, value?: string, timeout = 180_000): Promise<voi
 }
 
 const runs = (page: Page) => page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
-const tensors = (page: Page) => page.evaluate(() => (window as any).descent.tf.memory().numTensors as number);
+/**
+ * The tensors where the page trains: its worker's (lib/experiments' memory message) when it has one, else the
+ * page's own tfjs (a page that still trains on its own thread).
+ */
+const tensors = (page: Page) =>
+  page.evaluate(async () => {
+    const w = window as any;
+    return (w.__descentLab ? (await w.__descentLab.memory()).numTensors : w.descent.tf.memory().numTensors) as number;
+  });
 
 /**
  * numTensors once the page is idle and the count has not changed for a second. Idle: every run in the MNIST
@@ -50,6 +58,8 @@ async function settledTensors(page: Page, limitMs = 30_000): Promise<number> {
       { timeout: 180_000, polling: 500 },
     )
     .catch(() => {}); // then compare whatever is left: the assertion below reports it
+  // And no run is live in the page's worker (later sections start when the main one is done).
+  await page.waitForFunction(() => ((window as any).__descentLab?.open ?? 0) === 0, null, { timeout: 180_000, polling: 250 }).catch(() => {});
   const t0 = Date.now();
   let last = await tensors(page);
   let since = Date.now();
