@@ -37,6 +37,8 @@ export function mainChart(chart, {run, done}) {
   if (!startedWith.has(run)) {
     const value = mainValue();
     if (value !== undefined) startedWith.set(run, value);
+    // Only recent runs are ever drawn again: keep the record from growing with every rerun of a long visit.
+    for (const old of startedWith.keys()) if (startedWith.size > 64) startedWith.delete(old);
     if (run > runs) document.documentElement.dataset.runs = String((runs = run));
   }
   if (startedWith.has(run)) div.dataset.mainValue = startedWith.get(run);
