@@ -32,7 +32,8 @@ export function liveRace(race, {main = false, exportAs, invalidation, ...chart} 
   follow(race, (snap) => {
     const svg = lossChart(snap.lanes, chart);
     root.replaceChildren(
-      main ? mainChart(svg, {run: snap.run ?? 0, done: snap.done}) : svg,
+      // Before the worker's first snapshot there is no run yet: draw the empty frame, but not as a run's chart.
+      main && snap.run !== undefined ? mainChart(svg, {run: snap.run, done: snap.done}) : svg,
       ...(snap.done && !snap.error && exportAs ? [exportAs(snap.lanes, svg)] : []),
       raceProgress(snap),
       ...snap.lanes.filter((l) => l.error).map((l) => status(`${l.label}: ${l.error}`, {error: true}))
