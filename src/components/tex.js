@@ -57,7 +57,11 @@ tex.block = function (strings, ...values) {
 };
 
 const FIT_MIN = 0.55;
-const fitting = typeof ResizeObserver === "function" ? new ResizeObserver((entries) => entries.forEach((e) => fit(e.target))) : null;
+// A display removed from the page (its cell reran) gets one last callback at size 0: stop observing it then, so
+// the observer does not keep every display a long visit has ever drawn.
+const fitting = typeof ResizeObserver === "function"
+  ? new ResizeObserver((entries) => entries.forEach((e) => (e.target.isConnected ? fit(e.target) : fitting?.unobserve(e.target))))
+  : null;
 
 /** @param {Element} element */
 function fit(element) {
