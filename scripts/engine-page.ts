@@ -29,9 +29,11 @@ export async function openEnginePage(browser: Browser): Promise<EnginePage> {
   for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
     cpSync(join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist", f), join(dir, f));
   }
-  // The bundle leaves Plot/d3/katex as bare imports for Framework; the engine needs none of them.
+  // The bundle leaves Plot, Inputs, d3 and katex as bare imports for Framework; the engine needs none of them.
   const stub = "data:text/javascript,export default {};";
-  const importMap = { imports: Object.fromEntries(["@observablehq/plot", "d3", "katex"].map((m) => [m, stub])) };
+  // d3 is imported by name (lib/charts/bins.ts): its stub has those names, and says so if one is ever called.
+  const d3Stub = `data:text/javascript,${encodeURIComponent('const none = () => { throw new Error("d3 is not loaded on the engine page"); }; export const bisectRight = none, tickIncrement = none; export default {};')}`;
+  const importMap = { imports: { ...Object.fromEntries(["@observablehq/plot", "@observablehq/inputs", "katex"].map((m) => [m, stub])), d3: d3Stub } };
   // tsx compiles the callbacks we pass to page.evaluate with esbuild's keepNames, which calls a `__name` helper.
   const html = `<!doctype html><meta charset="utf-8"><script>window.__name = (f) => f;</script><script type="importmap">${JSON.stringify(importMap)}</script>
 <script type="module">
@@ -45,8 +47,11 @@ window.ready = true;
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => (window as any).ready === true);
+  await page.waitForFunction(() => (window as any).ready === true).catch((e) => {
+    throw new Error(`the engine page did not start: ${errors.join("; ") || (e as Error).message}`);
+  });
   return {
     page,
     errors,
