@@ -54,9 +54,8 @@ export function radamRho(t: number, β2: number): number {
 }
 
 /** rₜ, the factor on Adam's step once ρₜ > 5 (it rises towards 1); null while ρₜ ≤ 5 (momentum-only steps). */
-export function radamRectification(t: number, β2: number): number | null {
+export function radamRectification(t: number, β2: number, ρ = radamRho(t, β2)): number | null {
   const ρinf = 2 / (1 - β2) - 1;
-  const ρ = radamRho(t, β2);
   return ρ > 5 ? Math.sqrt(((ρ - 4) * (ρ - 2) * ρinf) / ((ρinf - 4) * (ρinf - 2) * ρ)) : null;
 }
 
@@ -73,7 +72,8 @@ export function radamUpdate<T extends Vec<T>>(θ: T, g: T, { m, v }: RAdamSlots<
   m = lerp(m, g, 1 - β1); // exp_avg
   v = v.mul(β2).add(g.mul(1 - β2).mul(g)); // exp_avg_sq
   const m̂ = m.div(1 - β1 ** t);
-  const r = radamRectification(t, β2); // null while ρₜ ≤ 5
+  const ρ = radamRho(t, β2); // the length of the approximated moving average
+  const r = radamRectification(t, β2, ρ); // null while ρₜ ≤ 5
   if (r !== null) {
     θ = θ.sub(m̂.mul(γ).div(v.sqrt().add(ε)).mul(Math.sqrt(1 - β2 ** t)).mul(r));
   } else {
