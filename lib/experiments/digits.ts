@@ -146,18 +146,22 @@ function cvLane(key: "raw" | "standardized", cv: CrossValidation | null, status:
   };
 }
 
-/** k-fold cross-validation of one optimizer, on the raw pixels and then standardised per fold. */
-export const digitsCrossValidation: Experiment<CrossValidationSpec> = async function* ({ digits, k, def, options, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
-  const t0 = now();
-  const due = reportEvery(reportEveryMs);
-  const lanes: CrossValidationLane[] = [cvLane("raw", null, "waiting"), cvLane("standardized", null, "waiting")];
-  const snapshot = (done: boolean): CrossValidationSnapshot => ({ lanes: [...lanes], step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: 2 * k, done, elapsedMs: now() - t0 });
-  for (const [i, standardize] of [false, true].entries()) {
-    const key = standardize ? "standardized" : "raw";
+/**
+ * The loop both replay experiments share: lane after lane, drain that lane's synchronous generator, turning each
+ * value into the lane (`toLane`), yielding to the event loop between values and a snapshot when one is due; a
+ * throw ends the lane as failedLane says; an abort stops every lane still going.
+ */
+async function* laneByLane<V extends { done: boolean }, L extends Lane<any>>(
+  lanes: L[],
+  sources: (() => Iterable<V>)[],
+  toLane: (i: number, v: V) => L,
+  { signal, due, snapshot, stop: stopped }: { signal: AbortSignal; due: () => boolean; snapshot: (done: boolean) => unknown; stop: (l: L) => L },
+): AsyncGenerator<unknown, void, undefined> {
+  for (const [i, source] of sources.entries()) {
     try {
-      for (const cv of crossValidate({ data: digits, k, def, options, standardize, epochs, seed, signal })) {
-        lanes[i] = cvLane(key, cv, cv.done ? "done" : "running");
-        if (cv.done) break;
+      for (const v of source()) {
+        lanes[i] = toLane(i, v);
+        if (v.done) break;
         await nextMacrotask();
         if (signal.aborted) break;
         if (due()) yield snapshot(false);
@@ -167,8 +171,19 @@ export const digitsCrossValidation: Experiment<CrossValidationSpec> = async func
     }
     if (signal.aborted) break;
   }
-  if (signal.aborted) lanes.forEach((l, i) => (lanes[i] = stop(l)));
+  if (signal.aborted) lanes.forEach((l, i) => (lanes[i] = stopped(l)));
   yield snapshot(true);
+}
+
+/** k-fold cross-validation of one optimizer, on the raw pixels and then standardised per fold. */
+export const digitsCrossValidation: Experiment<CrossValidationSpec> = async function* ({ digits, k, def, options, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
+  const t0 = now();
+  const due = reportEvery(reportEveryMs);
+  const lanes: CrossValidationLane[] = [cvLane("raw", null, "waiting"), cvLane("standardized", null, "waiting")];
+  const snapshot = (done: boolean): CrossValidationSnapshot => ({ lanes: [...lanes], step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: 2 * k, done, elapsedMs: now() - t0 });
+  const keys = ["raw", "standardized"] as const;
+  const sources = [false, true].map((standardize) => () => crossValidate({ data: digits, k, def, options, standardize, epochs, seed, signal }));
+  yield* laneByLane(lanes, sources, (i, cv) => cvLane(keys[i], cv, cv.done ? "done" : "running"), { signal, due, snapshot, stop }) as AsyncGenerator<CrossValidationSnapshot>;
 };
 
 export interface StaleSpec {
@@ -194,22 +209,8 @@ export const digitsStale: Experiment<StaleSpec> = async function* ({ digits, epo
   });
   const lanes: StaleLane[] = [make(true, [], 0, "waiting"), make(false, [], 0, "waiting")];
   const snapshot = (done: boolean): StaleSnapshot => ({ lanes: [...lanes], step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: 6, done, elapsedMs: now() - t0 });
-  for (const [i, buggy] of [true, false].entries()) {
-    try {
-      for (const p of staleOptimizerReplay({ train, test, buggy, epochs, seed, signal })) {
-        lanes[i] = make(buggy, p.rows, p.running, p.done ? "done" : "running");
-        if (p.done) break;
-        await nextMacrotask();
-        if (signal.aborted) break;
-        if (due()) yield snapshot(false);
-      }
-    } catch (error) {
-      lanes[i] = failedLane(lanes[i], error);
-    }
-    if (signal.aborted) break;
-  }
-  if (signal.aborted) lanes.forEach((l, i) => (lanes[i] = stop(l)));
-  yield snapshot(true);
+  const sources = [true, false].map((buggy) => () => staleOptimizerReplay({ train, test, buggy, epochs, seed, signal }));
+  yield* laneByLane(lanes, sources, (i, p) => make(i === 0, p.rows, p.running, p.done ? "done" : "running"), { signal, due, snapshot, stop }) as AsyncGenerator<StaleSnapshot>;
 };
 
 /** A run the page has asked for but not started yet (lab.js's `runAfter`): no lanes. */
