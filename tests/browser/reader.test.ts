@@ -147,7 +147,9 @@ function readerDefects(): string[] {
 describe("what a reader sees", () => {
   const site = useSite();
   for (const width of [1280, 390]) {
-    for (const path of builtPages(dist)) {
+    // DESCENT_PAGES=/a,/b runs only those pages (for working on one page).
+    const only = process.env.DESCENT_PAGES?.split(",");
+    for (const path of builtPages(dist).filter((p) => !only || only.includes(p))) {
       test(`page ${path} at ${width}px`, async (t) => {
         const page = await site.browser.newPage({ viewport: { width, height: width === 390 ? 844 : 900 } });
         try {

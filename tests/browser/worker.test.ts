@@ -35,7 +35,9 @@ const OVER_BOUND_PAGES = new Set(["/adam", "/mnist-from-scratch", "/schedules", 
 describe("training runs in a worker and the main thread stays responsive", () => {
   const site = useSite();
 
-  for (const path of [...WORKER_PAGES, ...OVER_BOUND_PAGES]) {
+  /** DESCENT_PAGES=/a,/b runs only those pages (for working on one page). */
+  const only = process.env.DESCENT_PAGES?.split(",");
+  for (const path of [...WORKER_PAGES, ...OVER_BOUND_PAGES].filter((p) => !only || only.includes(p))) {
     test(`page ${path}`, async (t) => {
       const v = await visit(site.browser, site.origin, path, {
         init: () => {
