@@ -10,7 +10,7 @@
  * ```
  */
 import { permutation, rng } from "../random.js";
-import { checkFinite } from "../train/diverged.js";
+import { optimizerStep } from "../train/minimize.js";
 import { DenseNet, type DenseLoss } from "./dense.js";
 
 import type { Stepper } from "../optimizers/choice.js";
@@ -85,16 +85,18 @@ export function* fitDense(o: FitDenseOptions): Generator<EpochReport, void, unkn
     for (let start = 0; start < rows; start += batchSize) {
       const end = Math.min(rows, start + batchSize);
       const scale = gradScale / (end - start);
-      stepped.zeroGrad(); // optimizer.zero_grad()
       let batchLoss = 0;
-      for (let i = start; i < end; i++) {
-        const r = order[i];
-        const l = net.backward(x, r, targets ?? y[r], loss, scale); // forward + loss.backward()
-        batchLoss += l;
-      }
+      const batch = {
+        params: stepped.params, //              the parameters the optimizer holds,
+        grads: stepped.grads, //                their gradients: optimizer.zero_grad() clears these
+        zeroGrad: () => stepped.zeroGrad(),
+        backward: () => { //                    forward + loss.backward() on `net`, the model being trained
+          for (let i = start; i < end; i++) batchLoss += net.backward(x, order[i], targets ?? y[order[i]], loss, scale);
+          return batchLoss / (end - start);
+        },
+      };
+      optimizerStep(steps + 1, batch, optimizer); // zero_grad, backward, step (train/minimize.ts)
       sum += batchLoss;
-      checkFinite(steps + 1, batchLoss / (end - start));
-      optimizer.step(stepped.params, stepped.grads); // optimizer.step()
       steps++;
     }
     // #endregion seed-loop

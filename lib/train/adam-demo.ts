@@ -15,8 +15,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { RandomRegression } from "../data/random-regression.js";
 import { mse } from "../models/losses.js";
 import { disposeModel, forward, mlp, type MLP } from "../models/mlp.js";
-import { checkFinite } from "./diverged.js";
-import type { Stepper } from "./minimize.js";
+import { optimizerStep, tensorStep, type Stepper, type Stepped } from "./minimize.js";
 import { Parameters } from "./parameters.js";
 
 /** The settings of seed 001's example. */
@@ -49,6 +48,7 @@ export class RegressionRun {
   private readonly x: tf.Tensor2D;
   private readonly y: tf.Tensor2D;
   private readonly θ: Parameters;
+  private readonly stepped: Stepped<tf.Variable, tf.Tensor>;
 
   constructor({ data, hidden = 100, seed = 1, optimizer }: RegressionRunOptions) {
     this.model = mlp({ sizes: [data.dIn, hidden, data.dOut], init: "torch-default", seed });
@@ -56,15 +56,13 @@ export class RegressionRun {
     this.x = tf.tensor2d(data.x, [data.n, data.dIn]);
     this.y = tf.tensor2d(data.y, [data.n, data.dOut]);
     this.θ = new Parameters(this.model.params);
+    this.stepped = tensorStep(this.θ, () => mse(forward(this.model, this.x), this.y, "sum"));
   }
 
-  /** Zero the gradients, forward, backward, step; returns the loss before the update. Throws DivergedError
+  /** minimize's `optimizerStep`: zero the gradients, forward, backward, step; returns the loss before the update. Throws DivergedError
    * (without stepping) if the loss is not finite. */
   step(): number {
-    this.θ.zeroGrad();
-    const loss = this.θ.backward(() => mse(forward(this.model, this.x), this.y, "sum"));
-    checkFinite(this.t + 1, loss);
-    this.optimizer.step(this.θ.vars, this.θ.grads);
+    const loss = optimizerStep(this.t + 1, this.stepped, this.optimizer);
     this.t++;
     return loss;
   }

@@ -58,16 +58,11 @@ import type { Evaluation } from "./evaluate.js";
 import { nextMacrotask } from "./macrotask.js";
 import { Parameters } from "./parameters.js";
 import type { Stepper } from "../optimizers/choice.js";
+import type { StepScheduler } from "./minimize.js";
+
+export type { StepScheduler };
 
 export { nextMacrotask };
-
-/** What the loops need from a learning-rate schedule (lib/schedules' `createScheduler(...)` satisfies it). */
-export interface StepScheduler {
-  /** The rate the next optimizer step uses. */
-  readonly lr: number;
-  /** torch's `scheduler.step()`, called once after every optimizer step. */
-  step(): void;
-}
 
 /** A dataset with the options of `batches` (batch size, seed, augmentation, normalisation). */
 export interface DataSource extends BatchOptions {
