@@ -8,8 +8,9 @@
  * `createOptimizer` + `minimize` on the surface's tf `f` (the optimizers page) give the same path bit for bit. Every number the optimizer sees is float32, as in tfjs: the gradient is stored in a Float32Array and
  * the loss is rounded with Math.fround, so a loss past float32's range counts as non-finite here too.
  *
- * Divergence: a run stops at the first step k whose gradient, updated parameters or loss is not finite; its
- * path keeps only the finite points θ₀ … θₖ₋₁ and `divergedAt` is k — never a NaN on a chart.
+ * Divergence (lib/train/diverged.ts's rule): a run stops at the first step k whose gradient, updated parameters
+ * or loss is not finite; its path keeps only the finite points θ₀ … θₖ₋₁, `divergedAt` is k and `diverged`
+ * says "diverged at step k (loss = …)" — never a NaN on a chart.
  *
  * ```ts
  * const race = createRace(surface, raceEntries(surface));   // validates options, builds 8 optimizers
@@ -21,6 +22,7 @@ import { createFloatOptimizer, type FloatOptimizer } from "./optimizers/optimize
 import { presets, type Preset } from "./optimizers/presets.js";
 import type { OptimizerChoice } from "./optimizers/choice.js";
 import type { Surface } from "./surfaces.js";
+import { divergedMessage } from "./train/diverged.js";
 
 /**
  * Learning rates that make a race worth watching on each surface, per preset key (the presets' own lr were
@@ -35,11 +37,8 @@ export const raceLearningRates: Readonly<Record<string, Readonly<Record<string, 
   saddle: { sgd: 1e-2, momentum: 3e-3, nesterov: 3e-3, adagrad: 0.3, adadelta: 1, rmsprop: 1e-2, adam: 0.05, adamw: 0.05, nadam: 0.1, radam: 0.1, adamax: 0.1, rprop: 1e-2, asgd: 1e-2, adafactor: 1e-2 },
 };
 
-/** One runner in the race: a preset's optimizer with the options to use. */
-export type RaceEntry = OptimizerChoice;
-
 /** The eight presets with the race's learning rate for `surface` (the preset's own lr for an unknown surface). */
-export function raceEntries(surface: Pick<Surface, "key">, from: readonly Preset[] = presets): RaceEntry[] {
+export function raceEntries(surface: Pick<Surface, "key">, from: readonly Preset[] = presets): OptimizerChoice[] {
   const lrs = raceLearningRates[surface.key] ?? {};
   return from.map((p) => ({
     key: p.key,
@@ -60,6 +59,8 @@ export interface RaceTrack {
   losses: Float32Array;
   /** The step k at which values became non-finite, or null. */
   divergedAt: number | null;
+  /** "diverged at step k (loss = Infinity)" (divergedMessage), or null. */
+  diverged: string | null;
   /** Why the run could not start (an invalid hyperparameter, in the optimizer's words), or null. */
   error: string | null;
 }
@@ -74,7 +75,7 @@ export interface RaceResult {
 
 export interface Race {
   readonly surface: Surface;
-  readonly entries: readonly RaceEntry[];
+  readonly entries: readonly OptimizerChoice[];
   /** Run every entry `steps` steps from `start`. The optimizers are reused (reset) between runs. */
   run(start: readonly [number, number], steps: number): RaceResult;
 }
@@ -85,7 +86,7 @@ const now = (): number => (typeof performance !== "undefined" ? performance.now(
  * Builds one Float32Array optimizer per entry (an entry whose options are invalid gets the error message
  * instead), to be rerun from any start point.
  */
-export function createRace(surface: Surface, entries: readonly RaceEntry[] = raceEntries(surface)): Race {
+export function createRace(surface: Surface, entries: readonly OptimizerChoice[] = raceEntries(surface)): Race {
   const runners = entries.map((e) => {
     try {
       return { entry: e, optimizer: createFloatOptimizer(e.def, e.options) as FloatOptimizer<object, string, string>, error: null };
@@ -97,6 +98,11 @@ export function createRace(surface: Surface, entries: readonly RaceEntry[] = rac
   const θ = new Float32Array(2);
   const g = new Float32Array(2);
 
+  function diverge(track: RaceTrack, t: number, value: number, quantity?: "gradient"): void {
+    track.divergedAt = t;
+    track.diverged = divergedMessage(t, value, quantity);
+  }
+
   // #region race
   function runOne(optimizer: FloatOptimizer<object, string, string>, track: RaceTrack, steps: number): void {
     const { xs, ys, losses } = track;
@@ -107,10 +113,10 @@ export function createRace(surface: Surface, entries: readonly RaceEntry[] = rac
       const [gx, gy] = surface.grad(θ[0], θ[1]);
       g[0] = gx; // stored as float32, as tfjs would compute it
       g[1] = gy;
-      if (!Number.isFinite(g[0]) || !Number.isFinite(g[1])) return void (track.divergedAt = t);
+      if (!Number.isFinite(g[0]) || !Number.isFinite(g[1])) return diverge(track, t, Number.isFinite(g[0]) ? g[1] : g[0], "gradient");
       optimizer.step([θ], [g]);
       const loss = Math.fround(surface.value(θ[0], θ[1]));
-      if (!Number.isFinite(θ[0]) || !Number.isFinite(θ[1]) || !Number.isFinite(loss)) return void (track.divergedAt = t);
+      if (!Number.isFinite(θ[0]) || !Number.isFinite(θ[1]) || !Number.isFinite(loss)) return diverge(track, t, Number.isFinite(loss) ? NaN : loss);
       xs[t] = θ[0];
       ys[t] = θ[1];
       losses[t] = loss;
@@ -137,11 +143,12 @@ export function createRace(surface: Surface, entries: readonly RaceEntry[] = rac
           ys: new Float32Array(steps + 1),
           losses: new Float32Array(steps + 1),
           divergedAt: null,
+          diverged: null,
           error,
         };
         if (optimizer === null) return track;
         if (!Number.isFinite(x0) || !Number.isFinite(y0) || !Number.isFinite(f0)) {
-          track.divergedAt = 0;
+          diverge(track, 0, f0);
           return track;
         }
         track.xs[0] = x0;
@@ -157,14 +164,14 @@ export function createRace(surface: Surface, entries: readonly RaceEntry[] = rac
 }
 
 /** A one-off race with the default entries for `surface`. */
-export function race(surface: Surface, start: readonly [number, number] = surface.start, steps = 500, entries?: readonly RaceEntry[]): RaceResult {
+export function race(surface: Surface, start: readonly [number, number] = surface.start, steps = 500, entries?: readonly OptimizerChoice[]): RaceResult {
   return createRace(surface, entries).run(start, steps);
 }
 
-/** "diverged at step k", "lr: Invalid learning rate…", or the final loss — one line per track for legends. */
+/** "diverged at step k (loss = …)", "lr: Invalid learning rate…", or the final loss — one line per track for legends. */
 export function describeTrack(track: RaceTrack): string {
   if (track.error !== null) return track.error;
-  if (track.divergedAt !== null) return `diverged at step ${track.divergedAt}`;
+  if (track.diverged !== null) return track.diverged;
   const f = track.losses[track.points - 1];
   return `f = ${f === 0 ? "0" : Math.abs(f) < 1e-3 || Math.abs(f) >= 1e4 ? f.toExponential(2) : f.toPrecision(3)}`;
 }

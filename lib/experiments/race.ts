@@ -28,7 +28,7 @@ export function raceSnapshot(spec: RaceSpec): RaceSnapshot {
     key: t.key,
     label: t.label,
     status: t.error !== null ? "invalid" : t.divergedAt !== null ? "diverged" : "done",
-    error: t.error ?? (t.divergedAt !== null ? `diverged at step ${t.divergedAt}` : null),
+    error: t.error ?? t.diverged,
     ...(t.divergedAt !== null ? { divergedAt: t.divergedAt } : {}),
     points: Array.from({ length: t.points }, (_, j) => ({ step: j, x: t.xs[j], y: t.ys[j], loss: t.losses[j] })),
   }));

@@ -21,6 +21,7 @@
  */
 import { allFinite, axpy, cholesky, choleskySolve, dot, norm2, normInf, solve, symmetricEigen, symmetrize, type Vector } from "./linalg.js";
 import type { Objective } from "./objective.js";
+import { divergedMessage } from "../train/diverged.js";
 
 export interface EvalCounts {
   /** Function values (including those inside value-and-gradient calls). */
@@ -217,7 +218,7 @@ export function* pureNewtonIterates(objective: Objective, x0: ArrayLike<number>,
   const losses = [at.loss];
   yield at;
   for (;;) {
-    if (!Number.isFinite(at.loss) || !allFinite(at.gradient)) return finish("non-finite", `f or ∇f is not finite at iteration ${at.iteration}`, at, losses, counted.snapshot());
+    if (!Number.isFinite(at.loss) || !allFinite(at.gradient)) return finish("non-finite", nonFinite(at.iteration, at.loss, at.gradient), at, losses, counted.snapshot());
     if (normInf(at.gradient) <= gradTol) return finish("converged", `‖∇f‖∞ ≤ ${gradTol} after ${at.iteration} iterations`, at, losses, counted.snapshot());
     if (at.iteration >= maxIterations) return finish("max-iterations", `stopped after ${maxIterations} iterations`, at, losses, counted.snapshot());
     let step: Vector;
@@ -278,6 +279,12 @@ function finish(status: Status, message: string, last: Iterate, losses: number[]
   };
 }
 
+/** lib/train's divergence rule, worded the same: "diverged at step k (loss = NaN)", or the gradient's first
+ * non-finite entry when the loss is still finite. */
+function nonFinite(k: number, loss: number, gradient: Vector): string {
+  return Number.isFinite(loss) ? divergedMessage(k, gradient.find((v) => !Number.isFinite(v)) ?? NaN, "gradient") : divergedMessage(k, loss);
+}
+
 /**
  * A line-search method as a generator: `direction` picks p at each iterate. Shared by exact Newton and
  * Newton-CG. Yields the start and every accepted iterate; returns the result.
@@ -304,7 +311,7 @@ export function* descentIterates(
   const losses = [at.loss];
   yield at;
   if (!Number.isFinite(at.loss) || !allFinite(at.gradient)) {
-    return finish("non-finite", "f or ∇f is not finite at the starting point", at, losses, counted.snapshot());
+    return finish("non-finite", nonFinite(0, at.loss, at.gradient), at, losses, counted.snapshot());
   }
   for (;;) {
     if (normInf(at.gradient) <= o.gradTol) {
@@ -321,7 +328,7 @@ export function* descentIterates(
     }
     const next = counted.valueAndGradient(step.x);
     if (!Number.isFinite(next.value) || !allFinite(next.gradient)) {
-      return finish("non-finite", `∇f is not finite at iteration ${at.iteration + 1}`, at, losses, counted.snapshot());
+      return finish("non-finite", nonFinite(at.iteration + 1, next.value, next.gradient), at, losses, counted.snapshot());
     }
     at = {
       iteration: at.iteration + 1,

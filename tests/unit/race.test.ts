@@ -6,12 +6,13 @@ import { createOptimizer, presets, sgd } from "../../lib/optimizers/index.js";
 import { minimize } from "../../lib/train/minimize.js";
 import { variable } from "../../lib/train/parameters.js";
 import { surfaces, type Surface } from "../../lib/surfaces.js";
-import { createRace, describeTrack, race, raceEntries, raceLearningRates, type RaceEntry } from "../../lib/race.js";
+import { createRace, describeTrack, race, raceEntries, raceLearningRates } from "../../lib/race.js";
+import type { OptimizerChoice } from "../../lib/optimizers/choice.js";
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b));
 
 /** The tfjs engine's trajectory: createOptimizer + minimize on the surface's tf f. */
-function tfTrajectory(surface: Surface, entry: RaceEntry, steps: number): [number, number][] {
+function tfTrajectory(surface: Surface, entry: OptimizerChoice, steps: number): [number, number][] {
   const θ = variable(surface.start, [2]);
   const optimizer = createOptimizer(entry.def, entry.options);
   try {
@@ -56,7 +57,7 @@ test("a run whose values become non-finite stops there, marked 'diverged at step
   const surface = surfaces.find((s) => s.key === "ill-conditioned")!;
   // SGD on 0.5x² + 10y²: y ← (1 − 20·lr)·y, so lr = 1 multiplies y by −19 each step; float32 overflows
   // (f = 10y² past 3.4e38 once 1.5·19ᵏ > 5.8e18) at step 15.
-  const entries: RaceEntry[] = [
+  const entries: OptimizerChoice[] = [
     { key: "wild", label: "SGD lr 1", def: sgd, options: { lr: 1 } },
     { key: "tame", label: "SGD lr 0.01", def: sgd, options: { lr: 0.01 } },
   ];
@@ -64,7 +65,7 @@ test("a run whose values become non-finite stops there, marked 'diverged at step
   assert.ok(wild.divergedAt !== null && wild.divergedAt >= 14 && wild.divergedAt <= 16, `diverged at ${wild.divergedAt}`);
   assert.equal(wild.points, wild.divergedAt);
   for (let i = 0; i < wild.points; i++) assert.ok(Number.isFinite(wild.xs[i]) && Number.isFinite(wild.ys[i]) && Number.isFinite(wild.losses[i]));
-  assert.equal(describeTrack(wild), `diverged at step ${wild.divergedAt}`);
+  assert.equal(describeTrack(wild), `diverged at step ${wild.divergedAt} (loss = Infinity)`);
   // The tfjs loop agrees: its loss is non-finite one step later (minimize checks the loss before each step).
   assert.throws(() => tfTrajectory(surface, entries[0], 200), new RegExp(`^DivergedError: diverged at step (${wild.divergedAt}|${wild.divergedAt! + 1}) `));
   // The other runner is unaffected.
