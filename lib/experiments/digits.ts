@@ -15,7 +15,7 @@ import { adam } from "../optimizers/adam.js";
 import { rmsprop } from "../optimizers/rmsprop.js";
 import { sgd } from "../optimizers/sgd.js";
 import { splitDigits } from "../data/digits.js";
-import { crossValidate, digitsRuns as runDigits, staleOptimizerReplay, type CrossValidation, type DigitsRunRow, type FoldResult, type StaleRow } from "../fast/experiments.js";
+import { crossValidate, digitsRuns as runDigits, staleOptimizerReplay, type CrossValidation, type DigitsRunChoice, type DigitsRunRow, type FoldResult, type StaleRow } from "../fast/experiments.js";
 import { nextMacrotask } from "../train/loop.js";
 import { failedLane, lane, now, reportEvery } from "./lanes.js";
 import type { Experiment, Lane, LaneStatus, OptimizerChoice, Point, Snapshot } from "./types.js";
@@ -28,17 +28,8 @@ import type { Experiment, Lane, LaneStatus, OptimizerChoice, Point, Snapshot } f
  */
 export const REPORT_EVERY_MS = 500;
 
-/** One run of the table: an optimizer choice and what is done to its inputs or its loss. */
-export interface DigitsRunChoice extends Omit<OptimizerChoice, "key"> {
-  /** The lane's key; default its index. */
-  key?: string;
-  /** Inputs × scale (default 1). */
-  scale?: number;
-  /** Standardise with the training rows' mean and std (default false). */
-  standardize?: boolean;
-  /** The loss, so every gradient, × this (default 1). */
-  gradScale?: number;
-}
+/** One run of the table (the fast path's record, re-exported). */
+export type { DigitsRunChoice };
 
 export interface DigitsRunsSpec {
   digits: Dataset;
@@ -103,8 +94,7 @@ export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function
   const { train, test } = splitDigits(digits);
   let lanes = runs.map(waiting);
   const snapshot = (done: boolean): DigitsRunsSnapshot => ({ lanes, step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: runs.length * epochs, done, elapsedMs: now() - t0 });
-  const specs = runs.map(({ label, def, options, scale, standardize, gradScale }) => ({ label, def, options, scale, standardize, gradScale }));
-  for (const progress of runDigits({ train, test, runs: specs, epochs, seed, signal })) {
+  for (const progress of runDigits({ train, test, runs, epochs, seed, signal })) {
     lanes = lanes.map((l, i) => (progress.rows[i] ? runLane(progress.rows[i], l) : l));
     if (progress.done) break;
     await nextMacrotask();

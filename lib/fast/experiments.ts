@@ -8,6 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { columnStats, foldSplit, kFolds, standardize as standardizeRows, toFeatures } from "../data/digits.js";
 import { createFloatOptimizer } from "../optimizers/optimizer.js";
 import { sgd } from "../optimizers/sgd.js";
+import type { OptimizerChoice } from "../optimizers/choice.js";
 import type { AnyOptimizerDef } from "../optimizers/types.js";
 import { DenseNet } from "./dense.js";
 import { fitDense } from "./train.js";
@@ -259,15 +260,17 @@ export function* crossValidate(o: CrossValidationOptions): Generator<CrossValida
   return done;
 }
 
-export interface DigitsRunSpec {
-  /** What the page's table calls this run. */
-  label: string;
-  def: AnyOptimizerDef;
-  options?: Record<string, unknown>;
-  /** Inputs × scale (and optional standardisation), as `digitsFeatures`. */
+/**
+ * One run of the digits table: an optimizer choice (lib/optimizers/choice.ts; `key` optional, the lane's
+ * index by default) and what is done to its inputs or its loss.
+ */
+export interface DigitsRunChoice extends Omit<OptimizerChoice, "key"> {
+  key?: string;
+  /** Inputs × scale (default 1), then optional standardisation, as `digitsFeatures`. */
   scale?: number;
+  /** Standardise with the training rows' mean and std (default false). */
   standardize?: boolean;
-  /** The loss (so every gradient) × this constant. */
+  /** The loss, so every gradient, × this (default 1). */
   gradScale?: number;
 }
 
@@ -280,7 +283,7 @@ export type DigitsRunRow = DenseRunState & { label: string; scale: number; stand
 export function* digitsRuns(o: {
   train: Dataset;
   test: Dataset;
-  runs: DigitsRunSpec[];
+  runs: DigitsRunChoice[];
   epochs?: number;
   seed?: number;
   signal?: AbortSignal;
