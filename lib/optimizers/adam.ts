@@ -11,6 +11,12 @@
 import type { OptimizerDef, Range, Slots, Vec } from "./types.js";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.js";
 
+/**
+ * The settings Adam shares with its family (AdamW, NAdam, RAdam, Adamax): torch's names, checked by
+ * `validateAdam` in torch's order, with the same ranges (`adamRanges`). Each keeps its own defaults.
+ */
+export type AdamFamilyOptions = Pick<AdamOptions, "lr" | "betas" | "eps" | "weight_decay" | "maximize">;
+
 export interface AdamOptions {
   lr: number;
   /** [β₁, β₂], the decays of the first and second moment estimates, each in [0, 1). */
@@ -33,7 +39,7 @@ export const defaults: Readonly<AdamOptions> = Object.freeze({
   maximize: false,
 });
 
-export const ranges: Readonly<Partial<Record<keyof AdamOptions, Range>>> = Object.freeze({
+export const ranges: Readonly<Partial<Record<keyof AdamFamilyOptions, Range>>> = Object.freeze({
   lr: { min: 1e-5, max: 1, scale: "log" },
   eps: { min: 1e-10, max: 1e-1, scale: "log" },
   weight_decay: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
@@ -83,7 +89,7 @@ export function adamUpdate<T extends Vec<T>>(θ: T, g: T, state: AdamSlots<T>, t
 // #endregion update
 
 /** Adam's checks, shared with AdamW (torch 1.13 words them identically). */
-export function validateAdam(o: AdamOptions): void {
+export function validateAdam(o: AdamFamilyOptions): void {
   checkLr(o.lr);
   checkEps(o.eps);
   checkBetas(o.betas);

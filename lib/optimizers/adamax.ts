@@ -2,20 +2,14 @@
  * Adamax — torch.optim.Adamax (2.13): Adam with the second moment replaced by an exponentially weighted
  * infinity norm, u ← max(β₂u, |g| + ε) (Kingma & Ba 2015, §7.1). u needs no bias correction; only m does.
  *
- * State: `m` (torch's `exp_avg`), `u` (torch's `exp_inf`).
+ * State: `m` (torch's `exp_avg`), `u` (torch's `exp_inf`). Its options are Adam's; ε is added to |g| before
+ * the maximum.
  */
+import { ranges as adamRanges, validateAdam, type AdamFamilyOptions } from "./adam.js";
 import { lerp } from "./lerp.js";
 import type { OptimizerDef, Range, Slots, Vec } from "./types.js";
-import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.js";
 
-export interface AdamaxOptions {
-  lr: number;
-  betas: readonly [number, number];
-  /** ε, added to |g| before the maximum. */
-  eps: number;
-  weight_decay: number;
-  maximize: boolean;
-}
+export type AdamaxOptions = AdamFamilyOptions;
 
 export const defaults: Readonly<AdamaxOptions> = Object.freeze({
   lr: 2e-3,
@@ -25,11 +19,7 @@ export const defaults: Readonly<AdamaxOptions> = Object.freeze({
   maximize: false,
 });
 
-export const ranges: Readonly<Partial<Record<keyof AdamaxOptions, Range>>> = Object.freeze({
-  lr: { min: 1e-5, max: 1, scale: "log" },
-  eps: { min: 1e-10, max: 1e-1, scale: "log" },
-  weight_decay: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
-});
+export const ranges: Readonly<Partial<Record<keyof AdamaxOptions, Range>>> = adamRanges;
 
 export const tex = String.raw`\begin{aligned}
 \sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
@@ -59,12 +49,7 @@ export const adamax: OptimizerDef<AdamaxOptions, "m" | "u"> = {
   defaults,
   ranges,
   tex,
-  validate(o) {
-    checkLr(o.lr);
-    checkEps(o.eps);
-    checkBetas(o.betas);
-    checkWeightDecay(o.weight_decay);
-  },
+  validate: validateAdam,
   init: (θ, o, fill) => ({ m: fill(0), u: fill(0) }),
   update: adamaxUpdate,
 };

@@ -8,20 +8,16 @@
  * ∏ᵢ₌₁ᵗ μᵢ; it depends only on t, β₁ and ψ, so we compute it from them (`muProduct`), rounding each product
  * to float32 as torch does.
  */
+import { ranges as adamRanges, validateAdam, type AdamFamilyOptions } from "./adam.js";
 import { lerp } from "./lerp.js";
 import type { OptimizerDef, Range, Slots, Vec } from "./types.js";
-import { checkBetas, checkEps, checkLr, checkWeightDecay, nonNegative } from "./validate.js";
+import { nonNegative } from "./validate.js";
 
-export interface NAdamOptions {
-  lr: number;
-  betas: readonly [number, number];
-  eps: number;
-  weight_decay: number;
+export interface NAdamOptions extends AdamFamilyOptions {
   /** ψ, how fast μₜ approaches β₁. */
   momentum_decay: number;
   /** Shrink θ by (1 − lr·λ) (NAdamW) instead of adding λθ to the gradient. */
   decoupled_weight_decay: boolean;
-  maximize: boolean;
 }
 
 export const defaults: Readonly<NAdamOptions> = Object.freeze({
@@ -35,9 +31,7 @@ export const defaults: Readonly<NAdamOptions> = Object.freeze({
 });
 
 export const ranges: Readonly<Partial<Record<keyof NAdamOptions, Range>>> = Object.freeze({
-  lr: { min: 1e-5, max: 1, scale: "log" },
-  eps: { min: 1e-10, max: 1e-1, scale: "log" },
-  weight_decay: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
+  ...adamRanges,
   momentum_decay: { min: 0, max: 0.1, scale: "linear", step: 0.001 },
 });
 
@@ -92,10 +86,7 @@ export const nadam: OptimizerDef<NAdamOptions, "m" | "v"> = {
   ranges,
   tex,
   validate(o) {
-    checkLr(o.lr);
-    checkEps(o.eps);
-    checkBetas(o.betas);
-    checkWeightDecay(o.weight_decay);
+    validateAdam(o);
     nonNegative(o.momentum_decay, "momentum_decay value", "momentum_decay");
   },
   init: (θ, o, fill) => ({ m: fill(0), v: fill(0) }),

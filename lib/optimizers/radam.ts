@@ -7,18 +7,13 @@
  *
  * State: `m` (torch's `exp_avg`), `v` (`exp_avg_sq`). ρ∞, ρₜ and rₜ are numbers computed from t.
  */
+import { ranges as adamRanges, validateAdam, type AdamFamilyOptions } from "./adam.js";
 import { lerp } from "./lerp.js";
 import type { OptimizerDef, Range, Slots, Vec } from "./types.js";
-import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.js";
 
-export interface RAdamOptions {
-  lr: number;
-  betas: readonly [number, number];
-  eps: number;
-  weight_decay: number;
+export interface RAdamOptions extends AdamFamilyOptions {
   /** Shrink θ by (1 − lr·λ) (RAdamW) instead of adding λθ to the gradient. */
   decoupled_weight_decay: boolean;
-  maximize: boolean;
 }
 
 export const defaults: Readonly<RAdamOptions> = Object.freeze({
@@ -30,11 +25,7 @@ export const defaults: Readonly<RAdamOptions> = Object.freeze({
   maximize: false,
 });
 
-export const ranges: Readonly<Partial<Record<keyof RAdamOptions, Range>>> = Object.freeze({
-  lr: { min: 1e-5, max: 1, scale: "log" },
-  eps: { min: 1e-10, max: 1e-1, scale: "log" },
-  weight_decay: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
-});
+export const ranges: Readonly<Partial<Record<keyof RAdamOptions, Range>>> = adamRanges;
 
 export const tex = String.raw`\begin{aligned}
 \sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \quad \text{(decoupled: } \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}\text{)} \\
@@ -89,12 +80,7 @@ export const radam: OptimizerDef<RAdamOptions, "m" | "v"> = {
   defaults,
   ranges,
   tex,
-  validate(o) {
-    checkLr(o.lr);
-    checkEps(o.eps);
-    checkBetas(o.betas);
-    checkWeightDecay(o.weight_decay);
-  },
+  validate: validateAdam,
   init: (θ, o, fill) => ({ m: fill(0), v: fill(0) }),
   update: radamUpdate,
 };
