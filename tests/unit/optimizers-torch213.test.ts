@@ -26,32 +26,9 @@ import {
 } from "../../lib/optimizers/index.js";
 import { compileTrace, Trace } from "../../lib/optimizers/engines.js";
 
+import { assertInDelta, run } from "../helpers/steps.js";
+
 await tf.setBackend("cpu");
-
-function assertInDelta(actual: number, expected: number, delta = 1e-6, what = "") {
-  assert.ok(Math.abs(actual - expected) <= delta, `${what} ${actual} ≠ ${expected} ± ${delta}`);
-}
-
-/** θ after each step with gradients `gs`, from θ₀ = 1, on the tfjs and the Float32Array engine (which must agree exactly). */
-function run(def: AnyOptimizerDef, options: object, gs: number[]): number[] {
-  const θ = tf.variable(tf.tensor1d([1]));
-  const opt = createOptimizer(def, options);
-  const fast = createFloatOptimizer(def, options);
-  const p = Float32Array.of(1);
-  const out: number[] = [];
-  for (const g of gs) {
-    const grad = tf.tensor1d([g]);
-    opt.step([θ], [grad]);
-    grad.dispose();
-    fast.step([p], [Float32Array.of(g)]);
-    const value = θ.dataSync()[0];
-    assert.equal(p[0], value, "FloatVec and tfjs engines differ");
-    out.push(value);
-  }
-  opt.dispose();
-  θ.dispose();
-  return out;
-}
 
 describe("hand-worked steps from θ₀ = 1", () => {
   test("nadam({lr: 0.1, betas: [0.5, 0.5], eps: 0, momentum_decay: 0}) mixes g and m with the μ products", () => {

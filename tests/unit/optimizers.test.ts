@@ -23,32 +23,9 @@ import {
   type AnyOptimizerDef,
 } from "../../lib/optimizers/index.js";
 
+import { assertInDelta, run } from "../helpers/steps.js";
+
 await tf.setBackend("cpu");
-
-function assertInDelta(actual: number, expected: number, delta = 1e-6, what = "") {
-  assert.ok(Math.abs(actual - expected) <= delta, `${what} ${actual} ≠ ${expected} ± ${delta}`);
-}
-
-/** θ after each of the steps with gradients `gs`, from θ₀ = 1, on both engines (which must agree exactly). */
-function run(def: AnyOptimizerDef, options: object, gs: number[] = [1, 0.5]): number[] {
-  const θ = tf.variable(tf.tensor1d([1]));
-  const opt = createOptimizer(def, options);
-  const fast = createFloatOptimizer(def, options);
-  const p = Float32Array.of(1);
-  const out: number[] = [];
-  for (const g of gs) {
-    const grad = tf.tensor1d([g]);
-    opt.step([θ], [grad]);
-    grad.dispose();
-    fast.step([p], [Float32Array.of(g)]);
-    const value = θ.dataSync()[0];
-    assert.equal(p[0], value, "FloatVec and tfjs engines differ");
-    out.push(value);
-  }
-  opt.dispose();
-  θ.dispose();
-  return out;
-}
 
 describe("two hand-worked steps from θ₀ = 1 with g₁ = 1, g₂ = 0.5", () => {
   test("sgd({lr: 0.1, momentum: 0.9, dampening: 0.5}) takes b₁ = g₁ undamped, then damps", () => {
