@@ -10,21 +10,17 @@
 // files and this script. Several checkouts or test processes may build it at once, so it is written to a
 // temporary file and renamed into place (a reader never sees half a file).
 import { buildSync } from "esbuild";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-
-const [major] = process.versions.node.split(".").map(Number);
-if (major < 20) throw new Error(`Descent needs Node 20 or newer (package.json "engines"); this is Node ${process.versions.node}`);
+import { cacheDir, checkNode } from "./node-tfjs-rules.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+checkNode(process.versions.node, JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines?.node);
 const inputs = ["@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-cpu"].map((p) => join(root, "node_modules", p, "package.json"));
 for (const f of inputs) if (!existsSync(f)) throw new Error(`node-tfjs: ${f} is missing; run \`npm ci\` first`);
-const hash = createHash("sha256");
-for (const f of [...inputs, fileURLToPath(import.meta.url)]) hash.update(readFileSync(f));
-const dir = join(root, ".cache/descent-node", hash.digest("hex").slice(0, 16));
+const dir = cacheDir(root, [...inputs, fileURLToPath(import.meta.url)]);
 const bundle = join(dir, "tfjs-node.mjs");
 
 if (!existsSync(bundle)) {
