@@ -57,7 +57,7 @@ const LR_BOUND = 1e-14;
  * Rounding-sensitive cases: losses and parameters are compared only up to `horizon` (lrs on every step). In each,
  * plain SGD with momentum 0.9 amplifies float32 rounding until the trajectory is no longer determined to 1e-5
  * — by torch either: `spread` is torch 1.13's own float32 run against the same run in float64
- * (`/usr/bin/python3 scripts/torch-spread-schedules.py <fixture>`, relative to max(1, |x|)). Our first value past the bound
+ * (`/usr/bin/python3 scripts/torch-spread.py --first-past=1e-5 <fixture>`, relative to max(1, |x|)). Our first value past the bound
  * (measured, tfjs and Float32 engines) comes after steps that agree to < 1e-6 and before any schedule or change
  * has acted, except Rosenbrock's, whose StepLR decays at step 31.
  */
