@@ -73,11 +73,6 @@ export class DenseNet {
     for (const g of this.grads) g.fill(0);
   }
 
-  /** An independent copy (parameters copied, gradients zero). */
-  clone(): DenseNet {
-    return new DenseNet({ sizes: [...this.sizes], weights: this.params });
-  }
-
   /**
    * The output (logits) for the sample at row `row` of `x` (row-major, `inputs` values per row). The array
    * returned is scratch, overwritten by the next call.
@@ -180,36 +175,27 @@ export class DenseNet {
     return value;
   }
 
-  /** Mean loss and accuracy (arg-max = label; 0 for mse) over `count` rows of `x`. */
-  evaluate(x: Float32Array, labels: ArrayLike<number> | Float32Array, loss: DenseLoss = "cross-entropy"): { loss: number; accuracy: number } {
+  /** Mean cross-entropy and accuracy (arg-max = label) over `count` rows of `x`: every caller's test set is classified. */
+  evaluate(x: Float32Array, labels: ArrayLike<number>): { loss: number; accuracy: number } {
     const count = x.length / this.inputs;
     const k = this.outputs;
     let total = 0;
     let correct = 0;
     for (let r = 0; r < count; r++) {
       const out = this.forward(x, r);
-      if (loss === "cross-entropy") {
-        const y = labels[r];
-        let max = -Infinity;
-        let arg = 0;
-        for (let j = 0; j < k; j++) {
-          if (out[j] > max) {
-            max = out[j];
-            arg = j;
-          }
+      const y = labels[r];
+      let max = -Infinity;
+      let arg = 0;
+      for (let j = 0; j < k; j++) {
+        if (out[j] > max) {
+          max = out[j];
+          arg = j;
         }
-        let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.exp(out[j] - max);
-        total += max + Math.log(sum) - out[y];
-        if (arg === y && Number.isFinite(max)) correct++;
-      } else {
-        let s = 0;
-        for (let j = 0; j < k; j++) {
-          const e = out[j] - labels[r * k + j];
-          s += e * e;
-        }
-        total += s / k;
       }
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += Math.exp(out[j] - max);
+      total += max + Math.log(sum) - out[y];
+      if (arg === y && Number.isFinite(max)) correct++;
     }
     return { loss: total / count, accuracy: correct / count };
   }
