@@ -23,6 +23,7 @@ function show() {
     const style = document.createElement("style");
     style.textContent =
       "html[data-broken-data] observablehq-loading { animation: none; }" +
+      "html[data-broken-data] observablehq-loading::before { content: '…'; }" +
       "html[data-broken-data] .observablehq--block observablehq-loading::before { content: 'Not drawn: this needs a data file that did not load (see the notice at the top of the page).'; font: var(--sans-serif); font-size: 0.9em; }";
     document.head.append(style);
   }

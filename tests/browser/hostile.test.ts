@@ -30,6 +30,7 @@ const HOSTILE: [label: string, raw: string][] = [
 ];
 
 const counts = { tried: 0, handled: 0, crashed: 0, silent: 0, other: 0 };
+const typedCounts = { ...counts };
 const failures: string[] = [];
 
 type Outcome = { name: string; verdict: "handled" | "silent" | "other"; detail: string };
@@ -79,10 +80,11 @@ describe("hostile links and typed values", () => {
   const pages = builtPages(dist).filter((p) => p !== "/authors" && (!only || only.includes(p)));
 
   after(() => {
-    console.log(
-      `hostile cases: tried ${counts.tried}, handled with a message ${counts.handled}; crashed ${counts.crashed}, ` +
-        `silently ignored ${counts.silent}, ran something other than shown ${counts.other}`,
-    );
+    const line = (what: string, c: typeof counts) =>
+      `${what}: tried ${c.tried}, handled with a message ${c.handled}; crashed ${c.crashed}, silently ignored ${c.silent}, ` +
+      `ran something other than shown ${c.other}`;
+    console.log(line("hostile link cases", counts));
+    console.log(line("typed value cases", typedCounts));
   });
 
   for (const path of pages) {
@@ -212,17 +214,17 @@ describe("hostile links and typed values", () => {
       await v.page.waitForTimeout(400);
       const runsAfterRefusals = await v.page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
       for (const r of refused) {
-        counts.tried++;
-        counts[r.verdict]++;
+        typedCounts.tried++;
+        typedCounts[r.verdict]++;
         if (r.verdict !== "handled") failures.push(`${path} typed ${r.name}=${JSON.stringify(r.text)}: ${r.verdict} (${r.detail})`);
       }
       if (runsAfterRefusals !== runsBefore) {
-        counts.other++;
+        typedCounts.other++;
         failures.push(`${path}: refused typed values started ${runsAfterRefusals - runsBefore} runs`);
       }
       const shownAfter = await mainShown();
       if (shownAfter !== shownBefore) {
-        counts.other++;
+        typedCounts.other++;
         failures.push(`${path}: refused typed values changed the main chart's run: ${shownBefore} → ${shownAfter}`);
       }
       // One valid value per box (its minimum, maximum or default, whichever differs from the current value and the
@@ -283,17 +285,17 @@ describe("hostile links and typed values", () => {
           else if (!after.line.includes(line)) mainRan = `the status line says ${JSON.stringify(after.line)}, not ${JSON.stringify(line)}`;
           else if (after.runs.length !== 1) mainRan = `the change started ${after.runs.length} main runs (${after.runs.join(", ")})`;
         } else await v.page.waitForTimeout(100);
-        counts.tried++;
+        typedCounts.tried++;
         const ok = result.value === result.target && result.message === "" && (result.isDefault ? result.url === null : Number(result.url) === result.target) && mainRan === "";
-        if (ok) counts.handled++;
+        if (ok) typedCounts.handled++;
         else {
-          counts.other++;
+          typedCounts.other++;
           failures.push(`${path} typed valid ${name}: ${JSON.stringify(result)}${mainRan ? ` (${mainRan})` : ""}`);
         }
       }
       const crash = await problemsOnPage(v.page, v.consoleErrors);
       if (crash.length) {
-        counts.crashed++;
+        typedCounts.crashed++;
         failures.push(`${path} typed: ${crash.join("; ")}`);
       }
       await v.page.close();
