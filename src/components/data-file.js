@@ -106,3 +106,46 @@ export function decodeDownloaded(bytes, received, name) {
     return new Promise(() => {});
   }
 }
+
+/**
+ * Downloads .bin datasets one after the other, with progress: yields {loaded, total, data: null} at most every
+ * 200 ms, then {loaded, total, data} with data[key] each decoded dataset. A file that cannot be downloaded, is
+ * short or long, or fails the decoder's checks is reported in the notice, and the generator waits for ever (the
+ * page keeps its last progress line; nothing trains on bad data).
+ * @param {[key: string, file: {name: string, stream(): Promise<ReadableStream<Uint8Array>>}, bytes: number][]} files
+ *   the key, FileAttachment("data/x.bin") and the size the build wrote (the page's metadata)
+ * @returns {AsyncGenerator<{loaded: number, total: number, data: Record<string, ReturnType<typeof decodeDataset>> | null}>}
+ */
+export async function* downloadDatasets(files) {
+  const total = files.reduce((a, f) => a + f[2], 0);
+  /** @type {Record<string, ReturnType<typeof decodeDataset>>} */
+  const out = {};
+  let loaded = 0;
+  let reported = 0;
+  for (const [key, file, size] of files) {
+    const name = file.name.split("/").pop() ?? file.name;
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    try {
+      const reader = (await file.stream()).getReader();
+      for (;;) {
+        const {done, value} = await reader.read();
+        if (done) break;
+        if (at + value.length > size) throw new Error(`more than the ${size} bytes the build wrote arrived`);
+        bytes.set(value, at);
+        at += value.length;
+        loaded += value.length;
+        if (performance.now() - reported > 200) {
+          reported = performance.now();
+          yield {loaded, total, data: null};
+        }
+      }
+    } catch (e) {
+      const message = /** @type {Error} */ (e).message;
+      dataProblem(name, /^more than/.test(message) ? message : `could not be downloaded (${message})`);
+      await new Promise(() => {});
+    }
+    out[key] = await decodeDownloaded(bytes, at, name);
+  }
+  yield {loaded, total, data: out};
+}
