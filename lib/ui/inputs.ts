@@ -232,6 +232,8 @@ function markMain(el: HTMLElement, row: InputRow): void {
   // A select's <option> values are indices, so the test value is the option's index there.
   const test = row.input === "select" || row.input === "radio" ? row.options.indexOf(row.main) : row.main;
   el.dataset.mainInput = String(test);
+  // The key the status line under the main chart names (run.js); an optimizer form's main value is its lr.
+  el.dataset.mainName = row.input === "optimizer" ? `${row.name}.lr` : row.name;
 }
 
 /**

@@ -2,6 +2,7 @@
 // Framework cell, a progress bar per run, and the zoom/smoothing controls of a comparison chart.
 import {trainingRace, formatDuration, timeEstimate} from "../_descent/descent.js";
 import {nextRun} from "./run.js";
+import {reportDataError} from "./data-file.js";
 
 // The progress rows' layout (kept here so the component works on any page).
 const style = document.createElement("style");
@@ -107,6 +108,7 @@ export function raceProgress(snap) {
   root.className = "descent-progress";
   if (snap.error) {
     root.textContent = `Could not run: ${snap.error.message}`;
+    reportDataError(snap.error.message); // a data file the worker could not use: named once at the top too
     return root;
   }
   if (snap.loading) {

@@ -13,6 +13,11 @@ function mainValue() {
   return String(value.key ?? value.lr ?? JSON.stringify(value)); // a select's option, or an optimizer's options
 }
 
+/** The main input's URL key (its row's name; an optimizer form's: its lr), as the status line names it. */
+function mainName() {
+  return /** @type {HTMLElement | null} */ (document.querySelector("[data-main-input]"))?.dataset.mainName;
+}
+
 /** A fresh run number; each computation that restarts on an input change takes one. */
 export function nextRun() {
   const run = ++runs;
@@ -23,12 +28,45 @@ export function nextRun() {
 }
 
 /**
- * Marks `chart` as the page's main chart, drawn by run `run`, finished or still running.
+ * The line under a main chart: how far its run got ("step 120/300 · running…") and, under the page's first main
+ * chart (the one its main input drives, as the browser tests assume), the main input's value the run was started
+ * with, as the input table names it: "lr = 0.05 · step 120/300 · running…". Which chart is first is known only
+ * once the line is in the page, so it is decided then (a later chart — the line fit under the parabola — runs
+ * with inputs of its own and must not claim the main one's value).
+ */
+class RunLine extends HTMLElement {
+  connectedCallback() {
+    const chart = this.closest("[data-main-chart]");
+    const first = chart !== null && document.querySelector("[data-main-chart]") === chart;
+    const name = mainName();
+    const value = /** @type {HTMLElement | null} */ (chart)?.dataset.mainValue;
+    const named = first && name !== undefined && value !== undefined ? [`${name} = ${value}`] : [];
+    this.textContent = [...named, ...(this.dataset.progress ?? "").split("|").filter(Boolean)].join(" · ");
+  }
+}
+if (!customElements.get("descent-run-line")) customElements.define("descent-run-line", RunLine);
+
+/** @param {{done: boolean, step?: number, totalSteps?: number}} state */
+function runLine({done, step, totalSteps}) {
+  const line = document.createElement("descent-run-line");
+  line.className = "descent-status descent-run-line";
+  line.dataset.runLine = "";
+  line.style.display = "block";
+  const progress = [];
+  if (typeof step === "number" && typeof totalSteps === "number" && totalSteps > 0) progress.push(`step ${step}/${totalSteps}`);
+  progress.push(done ? "done" : "running…");
+  line.dataset.progress = progress.join("|");
+  return line;
+}
+
+/**
+ * Marks `chart` as the page's main chart, drawn by run `run`, finished or still running, with a line under it
+ * naming the main input's value the run used.
  * @param {Node} chart
- * @param {{run: number, done: boolean}} state a snapshot from `run(...)` carries both
+ * @param {{run: number, done: boolean, step?: number, totalSteps?: number}} state a snapshot from `run(...)` carries these
  * @returns {HTMLDivElement}
  */
-export function mainChart(chart, {run, done}) {
+export function mainChart(chart, {run, done, step, totalSteps}) {
   const div = document.createElement("div");
   div.dataset.mainChart = "";
   div.dataset.run = String(run);
@@ -44,7 +82,7 @@ export function mainChart(chart, {run, done}) {
   if (startedWith.has(run)) div.dataset.mainValue = startedWith.get(run);
   div.dataset.state = done ? "done" : "running";
   div.setAttribute("aria-busy", String(!done));
-  div.append(chart);
+  div.append(chart, runLine({done, step, totalSteps}));
   return div;
 }
 

@@ -2,27 +2,8 @@
 // 64 uint8 pixels per image, uint8 labels. Read from the project's data/digits.csv.gz, whose sha256 is checked
 // first, then parsed and validated by lib/data/digits.ts (1,797 rows of 65 integers, pixels 0–16, labels 0–9).
 // The page splits it as the seed does (first 898 rows train). $DESCENT_DIGITS_FILE points tests at other files.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { checkDigitsSha256, DIGITS, parseDigitsCsv } from "../../lib/data/digits.js";
 import { encodeDataset } from "../../lib/data/format.js";
+import { readDigits } from "./digits-file.js";
 import { runLoader } from "./mnist-files.js";
 
-runLoader("digits.bin.ts", () => {
-  const path = process.env.DESCENT_DIGITS_FILE ?? DIGITS.file;
-  let gz: Buffer;
-  try {
-    gz = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read (${(e as Error).message})`);
-  }
-  checkDigitsSha256(createHash("sha256").update(gz).digest("hex"), path);
-  let text: string;
-  try {
-    text = gunzipSync(gz).toString("utf8");
-  } catch (e) {
-    throw new Error(`${path}: not a gzip file (${(e as Error).message})`);
-  }
-  return encodeDataset(parseDigitsCsv(text, path));
-});
+runLoader("digits.bin.ts", () => encodeDataset(readDigits()));

@@ -30,6 +30,7 @@ const HOSTILE: [label: string, raw: string][] = [
 ];
 
 const counts = { tried: 0, handled: 0, crashed: 0, silent: 0, other: 0 };
+const typedCounts = { ...counts };
 const failures: string[] = [];
 
 type Outcome = { name: string; verdict: "handled" | "silent" | "other"; detail: string };
@@ -79,10 +80,11 @@ describe("hostile links and typed values", () => {
   const pages = builtPages(dist).filter((p) => p !== "/authors" && (!only || only.includes(p)));
 
   after(() => {
-    console.log(
-      `hostile cases: tried ${counts.tried}, handled with a message ${counts.handled}; crashed ${counts.crashed}, ` +
-        `silently ignored ${counts.silent}, ran something other than shown ${counts.other}`,
-    );
+    const line = (what: string, c: typeof counts) =>
+      `${what}: tried ${c.tried}, handled with a message ${c.handled}; crashed ${c.crashed}, silently ignored ${c.silent}, ` +
+      `ran something other than shown ${c.other}`;
+    console.log(line("hostile link cases", counts));
+    console.log(line("typed value cases", typedCounts));
   });
 
   for (const path of pages) {
@@ -177,6 +179,13 @@ describe("hostile links and typed values", () => {
       );
       const BAD = ["12345", "", "-1", "1e308", "1e-7", "0", "abc"];
       const runsBefore = await v.page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
+      // The main chart's run and its status line before the refusals: both must still be there after them.
+      const mainShown = () =>
+        v.page.evaluate(() => {
+          const c = document.querySelector<HTMLElement>("[data-main-chart]");
+          return c ? `${c.dataset.run}|${c.querySelector("[data-run-line]")?.textContent ?? "no status line"}` : null;
+        });
+      const shownBefore = await mainShown();
       // All refusals at once: each is synchronous, and none may start a run.
       const refused = await v.page.evaluate(
         ({ boxes, BAD }) => {
@@ -205,13 +214,18 @@ describe("hostile links and typed values", () => {
       await v.page.waitForTimeout(400);
       const runsAfterRefusals = await v.page.evaluate(() => Number(document.documentElement.dataset.runs ?? 0));
       for (const r of refused) {
-        counts.tried++;
-        counts[r.verdict]++;
+        typedCounts.tried++;
+        typedCounts[r.verdict]++;
         if (r.verdict !== "handled") failures.push(`${path} typed ${r.name}=${JSON.stringify(r.text)}: ${r.verdict} (${r.detail})`);
       }
       if (runsAfterRefusals !== runsBefore) {
-        counts.other++;
+        typedCounts.other++;
         failures.push(`${path}: refused typed values started ${runsAfterRefusals - runsBefore} runs`);
+      }
+      const shownAfter = await mainShown();
+      if (shownAfter !== shownBefore) {
+        typedCounts.other++;
+        failures.push(`${path}: refused typed values changed the main chart's run: ${shownBefore} → ${shownAfter}`);
       }
       // One valid value per box (its minimum, maximum or default, whichever differs from the current value and the
       // box accepts): the element holds exactly that value, the URL carries it, no message; for the main input,
@@ -220,6 +234,17 @@ describe("hostile links and typed values", () => {
       for (const name of boxes) {
         const result = await v.page.evaluate((name) => {
           const d = (window as any).descent;
+          // Every run the main chart shows from this change on (its data-run), to count the runs one value starts.
+          const seen = new Set<number>();
+          (window as any).__mainRuns = seen;
+          const before = Number(document.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run ?? 0);
+          (window as any).__observer?.disconnect();
+          const observer = new MutationObserver(() => {
+            const r = Number(document.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run ?? 0);
+            if (r !== before) seen.add(r);
+          });
+          observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-run"] });
+          (window as any).__observer = observer;
           const { element: el, row } = d.inputs.get(name);
           const field = el.querySelector("input[type=number]") as HTMLInputElement;
           const target = [row.range[0], row.range[1], row.default].find((x: number) => x !== el.value && d.accepts(name, String(x))?.ok);
@@ -229,27 +254,48 @@ describe("hostile links and typed values", () => {
           const message = el.querySelector(".descent-input-message") as HTMLElement | null;
           const url = new URLSearchParams(location.search).get(name);
           // The main input's value is what run.js records per run (an optimizer form's: its lr, the first box).
-          const main = document.querySelector("[data-main-input]")?.querySelector("input[type=number]") === field;
-          return { target, value: el.value, url, message: message && !message.hidden ? message.textContent : "", isDefault: target === row.default, main };
+          const mainInput = document.querySelector<HTMLElement>("[data-main-input]");
+          const main = mainInput?.querySelector("input[type=number]") === field;
+          return {
+            target,
+            value: el.value,
+            url,
+            message: message && !message.hidden ? message.textContent : "",
+            isDefault: target === row.default,
+            main,
+            mainName: mainInput?.dataset.mainName ?? null,
+          };
         }, name);
         if (result === null) continue; // no other value to try
-        let mainRan = true;
+        let mainRan = "";
         if (result.main) {
-          mainRan = await v.page
+          // The main chart shows this value's run, its status line names the value, and it is the only run the
+          // change started (checked once more after a second, so a late second run is caught too).
+          const shown = await v.page
             .waitForFunction((t) => document.querySelector<HTMLElement>("[data-main-chart]")?.dataset.mainValue === t, String(result.target), { timeout: 60_000 })
             .then(() => true, () => false);
+          await v.page.waitForTimeout(1000);
+          const after = await v.page.evaluate(() => {
+            const c = document.querySelector<HTMLElement>("[data-main-chart]");
+            return { value: c?.dataset.mainValue, line: c?.querySelector("[data-run-line]")?.textContent ?? "", runs: [...(window as any).__mainRuns] as number[] };
+          });
+          const line = `${result.mainName} = ${result.target}`;
+          if (!shown) mainRan = "the main chart never showed this value's run";
+          else if (after.value !== String(result.target)) mainRan = `the main chart went on to the run of ${after.value}`;
+          else if (!after.line.includes(line)) mainRan = `the status line says ${JSON.stringify(after.line)}, not ${JSON.stringify(line)}`;
+          else if (after.runs.length !== 1) mainRan = `the change started ${after.runs.length} main runs (${after.runs.join(", ")})`;
         } else await v.page.waitForTimeout(100);
-        counts.tried++;
-        const ok = result.value === result.target && result.message === "" && (result.isDefault ? result.url === null : Number(result.url) === result.target) && mainRan;
-        if (ok) counts.handled++;
+        typedCounts.tried++;
+        const ok = result.value === result.target && result.message === "" && (result.isDefault ? result.url === null : Number(result.url) === result.target) && mainRan === "";
+        if (ok) typedCounts.handled++;
         else {
-          counts.other++;
-          failures.push(`${path} typed valid ${name}: ${JSON.stringify(result)}${mainRan ? "" : " (the main chart never showed this value's run)"}`);
+          typedCounts.other++;
+          failures.push(`${path} typed valid ${name}: ${JSON.stringify(result)}${mainRan ? ` (${mainRan})` : ""}`);
         }
       }
       const crash = await problemsOnPage(v.page, v.consoleErrors);
       if (crash.length) {
-        counts.crashed++;
+        typedCounts.crashed++;
         failures.push(`${path} typed: ${crash.join("; ")}`);
       }
       await v.page.close();
