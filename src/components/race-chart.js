@@ -156,6 +156,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const slider = el("input", {type: "range", min: 0, max: steps, step: 1, "aria-label": "step"});
   slider.value = String(steps);
   const stepText = el("span", {class: "descent-race-timing"});
+  const stepButton = el("button", {type: "button", "data-control": "step"}, "Step");
+  const replay = el("button", {type: "button", "data-control": "restart"}, "↺ Restart");
   const reset = el("button", {type: "button"}, "Reset start");
   const timing = el("p", {class: "descent-race-timing"});
   const tech = el("details", {class: "descent-race-tech"}, el("summary", {}, "How fast this ran"), timing);
@@ -181,7 +183,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   const root = el("div", {class: "descent-race"},
     style(),
-    el("div", {class: "descent-race-controls"}, play, slider, stepText, reset),
+    el("div", {class: "descent-race-controls"}, play, stepButton, replay, slider, stepText, reset),
     el("div", {class: "descent-race-row"}, el("div", {}, svg, contourLegend(svg, surface)), legend),
     tech);
 
@@ -356,6 +358,20 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     }
   };
   play.addEventListener("click", () => setPlaying(!playing));
+  // Step: pause, then one step further; Restart: back to the start point's step 0 and play again.
+  stepButton.addEventListener("click", () => {
+    setPlaying(false);
+    k = Math.min(steps, k + 1);
+    slider.value = String(k);
+    draw();
+  });
+  replay.addEventListener("click", () => {
+    setPlaying(false);
+    k = 0;
+    slider.value = "0";
+    draw();
+    setPlaying(true);
+  });
   slider.addEventListener("input", (event) => {
     event.stopPropagation(); // the slider is the chart's own, not a page input
     setPlaying(false);
