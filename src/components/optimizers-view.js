@@ -32,7 +32,7 @@ export function symbolValues(lane) {
 export function surfaceRunView(snapshot, {chart, choice, surface, steps, options, width}) {
   const path = snapshot.lanes[0];
   const changes = acceptedChanges(path);
-  chart.draw(path.points, {marks: changes.map((c) => ({step: c.step, title: `${c.note} at step ${c.step}`}))});
+  chart.draw(path.points, {marks: changes.map((c) => ({step: c.step, title: `learning rate changed at step ${c.step} (${c.note})`}))});
   const root = document.createElement("div");
   root.append(mainChart(chart.element, snapshot));
   if (snapshot.done) root.append(exportMenu({
