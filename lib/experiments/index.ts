@@ -29,3 +29,4 @@ export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
 export { scheduleMnist, scheduleSurface, bindSchedule, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
 export { adamVariants, optimizerMemory, muonSpectrum, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";
+export { presetChoices } from "./choices.js";

@@ -1,8 +1,18 @@
+// @ts-check
 // The landing page's race: a contour plot of a 2-D surface with every optimizer's path drawn over it, a start
 // point to drag (pointer or arrow keys), a step slider with play/pause, a legend that says where each run
 // stands, and the time each rerun took. The computation is lib/race.ts; this file only draws and wires.
 import * as Plot from "@observablehq/plot";
 import {optimizerForm} from "./optimizer-form.js";
+
+/**
+ * @typedef {import("../_descent/descent.js").Surface} Surface
+ * @typedef {import("../_descent/descent.js").OptimizerChoice} Entry
+ * @typedef {{key: string, label: string, points: number, xs: Float32Array, ys: Float32Array, losses: Float32Array, divergedAt: number | null, error: string | null}} Track
+ * @typedef {{start: [number, number], ms: number, tracks: Track[]}} RaceResult
+ * @typedef {{surface: Surface, entries: Entry[], compute: (start: [number, number], steps: number) => Promise<RaceResult>}} Race
+ * @typedef {[number, number]} Point2
+ */
 
 /** One colour per preset, in preset order (Tableau 10, without its greys), then six more for torch's others. */
 export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#edc948", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#17becf"];
@@ -13,23 +23,24 @@ export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1"
 export const raceDashes = [null, "7,3", "2,2", null, "7,3", "2,2", null, "7,3", "4,2,1,2", null, "7,3", "2,2", "4,2,1,2", null];
 
 /** Which paths a reader has hidden, by entry key; kept while the page is open (a new surface keeps them). */
+/** @type {Set<string>} */
 const hidden = new Set();
 let hiddenSeeded = false;
 
 const SVG = "http://www.w3.org/2000/svg";
-const svgEl = (name, attrs = {}) => {
+const svgEl = (/** @type {string} */ name, /** @type {Record<string, unknown>} */ attrs = {}) => {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   return e;
 };
-const el = (name, attrs = {}, ...children) => {
+const el = (/** @type {string} */ name, /** @type {Record<string, unknown>} */ attrs = {}, /** @type {(Node | string)[]} */ ...children) => {
   const e = document.createElement(name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   e.append(...children);
   return e;
 };
 
-const fmt = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(+v.toPrecision(3)));
+const fmt = (/** @type {number} */ v) => (v === 0 ? "0" : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(2) : String(+v.toPrecision(3)));
 
 const css = `
 .descent-race { font: 13px var(--sans-serif); max-width: 1000px; }
@@ -77,19 +88,22 @@ const panelState = {open: false, items: new Set()};
  * `value` is the entries with the options as set; it emits `input` like any Inputs element. With `url` (a
  * prefix, the surface's key), each form's fields are kept in the page URL as ?<url>.<entry key>.<field>=…
  * (e.g. beale.adam.lr), so a rate set on one surface never replaces another surface's tuned rate.
+ * @param {Entry[]} entries
+ * @param {{colors?: string[], url?: string}} [options]
+ * @returns {HTMLElement & {value: Entry[]}}
  */
 export function racePanel(entries, {colors = raceColors, url} = {}) {
-  const panel = el("details", {class: "descent-race-panel"});
+  const panel = /** @type {HTMLDetailsElement & {value: Entry[]}} */ (el("details", {class: "descent-race-panel"}));
   panel.open = panelState.open;
   panel.addEventListener("toggle", () => (panelState.open = panel.open));
   const grid = el("div", {class: "optimizers"});
   const forms = entries.map((entry, i) => {
-    const lr = el("span", {class: "lr"}, `lr ${fmt(entry.options.lr)}`);
-    const item = el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr));
+    const lr = el("span", {class: "lr"}, `lr ${fmt(Number(entry.options.lr))}`);
+    const item = /** @type {HTMLDetailsElement} */ (el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr)));
     item.open = panelState.items.has(entry.key);
     item.addEventListener("toggle", () => (item.open ? panelState.items.add(entry.key) : panelState.items.delete(entry.key)));
-    const form = optimizerForm(entry.def, entry.options, url ? {url: `${url}.${entry.key}`} : {});
-    form.addEventListener("input", () => (lr.textContent = `lr ${fmt(form.value.lr)}`));
+    const form = /** @type {HTMLElement & {value: Record<string, unknown>}} */ (optimizerForm(entry.def, entry.options, url ? {url: `${url}.${entry.key}`} : {}));
+    form.addEventListener("input", () => (lr.textContent = `lr ${fmt(Number(form.value.lr))}`));
     item.append(form);
     grid.append(item);
     return form;
@@ -108,6 +122,9 @@ export function racePanel(entries, {colors = raceColors, url} = {}) {
  * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
  * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
  * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page).
+ * @param {Race} race
+ * @param {{steps?: number, start?: Point2, onStart?: (p: Point2) => void, onSettle?: (result: RaceResult, p: Point2) => void, colors?: string[], width?: number, invalidation?: Promise<unknown>, hiddenAtFirst?: string[]}} [options]
+ * @returns {HTMLElement}
  */
 export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, colors = raceColors, width = 640, invalidation, hiddenAtFirst = []} = {}) {
   if (!hiddenSeeded) hiddenAtFirst.forEach((key) => hidden.add(key));
@@ -115,7 +132,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const surface = race.surface;
   const {x: [x1, x2], y: [y1, y2]} = surface.domain;
   const fmin = surface.value(...surface.minimum);
-  const fill = surface.logContours ? (x, y) => Math.log10(surface.value(x, y) - fmin + 1e-3) : surface.value;
+  const fill = surface.logContours ? (/** @type {number} */ x, /** @type {number} */ y) => Math.log10(surface.value(x, y) - fmin + 1e-3) : surface.value;
   const plotWidth = Math.max(280, Math.min(width, 640));
   const plotHeight = Math.round(Math.min(plotWidth * 0.92, 40 + (plotWidth - 60) * (y2 - y1) / (x2 - x1)));
   const svg = Plot.plot({
@@ -132,20 +149,22 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     ],
   });
   svg.setAttribute("aria-label", `Contour plot of the ${surface.label} surface with each optimizer's path`);
-  const sx = svg.scale("x");
-  const sy = svg.scale("y");
+  // Both scales exist: the plot above sets x and y domains.
+  const sx = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("x"));
+  const sy = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("y"));
+  const plotSvg = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (svg));
   const [px1, px2] = [sx.apply(x1), sx.apply(x2)];
   const [py1, py2] = [sy.apply(y2), sy.apply(y1)];
   const limit = 10 * Math.max(plotWidth, plotHeight);
-  const clampPx = (v) => (v < -limit ? -limit : v > limit ? limit : v);
+  const clampPx = (/** @type {number} */ v) => (v < -limit ? -limit : v > limit ? limit : v);
 
   // Overlay: paths (clipped to the frame), heads, the start handle.
   const clipId = `descent-race-clip-${Math.random().toString(36).slice(2)}`;
   const clip = svgEl("clipPath", {id: clipId});
   clip.append(svgEl("rect", {x: px1, y: py1, width: px2 - px1, height: py2 - py1}));
   const overlay = svgEl("g", {"clip-path": `url(#${clipId})`});
-  const paths = race.entries.map((_, i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round", ...(raceDashes[i % raceDashes.length] ? {"stroke-dasharray": raceDashes[i % raceDashes.length]} : {})}));
-  const heads = race.entries.map((_, i) => svgEl("path", {fill: colors[i % colors.length], stroke: "white", "stroke-width": 1}));
+  const paths = race.entries.map((_, /** @type {number} */ i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round", ...(raceDashes[i % raceDashes.length] ? {"stroke-dasharray": raceDashes[i % raceDashes.length]} : {})}));
+  const heads = race.entries.map((_, /** @type {number} */ i) => svgEl("path", {fill: colors[i % colors.length], stroke: "white", "stroke-width": 1}));
   overlay.append(...paths, ...heads);
   const handle = svgEl("circle", {class: "handle", r: 7, fill: "white", stroke: "black", "stroke-width": 2, tabindex: 0, role: "button",
     "aria-roledescription": "draggable start point"});
@@ -153,16 +172,18 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   // Controls.
   const play = el("button", {type: "button"}, "▶ Play");
-  const slider = el("input", {type: "range", min: 0, max: steps, step: 1, "aria-label": "step"});
+  const slider = /** @type {HTMLInputElement} */ (el("input", {type: "range", min: 0, max: steps, step: 1, "aria-label": "step"}));
   slider.value = String(steps);
   const stepText = el("span", {class: "descent-race-timing"});
+  const stepButton = el("button", {type: "button", "data-control": "step"}, "Step");
+  const replay = el("button", {type: "button", "data-control": "restart"}, "↺ Restart");
   const reset = el("button", {type: "button"}, "Reset start");
   const timing = el("p", {class: "descent-race-timing"});
   const tech = el("details", {class: "descent-race-tech"}, el("summary", {}, "How fast this ran"), timing);
   const legend = el("ol", {class: "descent-race-legend", "aria-label": "optimizers"});
   const items = race.entries.map((entry, i) => {
     const meta = el("span", {class: "meta"});
-    const show = el("input", {type: "checkbox", "aria-label": `show ${entry.label}'s path`});
+    const show = /** @type {HTMLInputElement} */ (el("input", {type: "checkbox", "aria-label": `show ${entry.label}'s path`}));
     show.checked = !hidden.has(entry.key);
     show.addEventListener("input", (event) => {
       event.stopPropagation(); // a view of the chart, not a page input
@@ -173,7 +194,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     const dash = raceDashes[i % raceDashes.length];
     const swatch = el("span", {class: "swatch", style: dash ? `background: repeating-linear-gradient(90deg, ${colors[i % colors.length]} 0 5px, transparent 5px 8px)` : `background:${colors[i % colors.length]}`});
     const li = el("li", {}, el("label", {class: "pick"}, show, swatch), el("span", {class: "name"}, entry.label), meta);
-    li.addEventListener("mouseenter", () => paths.forEach((p, j) => p.setAttribute("stroke-opacity", j === i ? 1 : 0.15)));
+    li.addEventListener("mouseenter", () => paths.forEach((p, j) => p.setAttribute("stroke-opacity", j === i ? "1" : "0.15")));
     li.addEventListener("mouseleave", () => paths.forEach((p) => p.removeAttribute("stroke-opacity")));
     legend.append(li);
     return {li, meta};
@@ -181,14 +202,17 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   const root = el("div", {class: "descent-race"},
     style(),
-    el("div", {class: "descent-race-controls"}, play, slider, stepText, reset),
+    el("div", {class: "descent-race-controls"}, play, stepButton, replay, slider, stepText, reset),
     el("div", {class: "descent-race-row"}, el("div", {}, svg, contourLegend(svg, surface)), legend),
     tech);
 
-  const round = (v) => Math.round(v * 1000) / 1000;
+  const round = (/** @type {number} */ v) => Math.round(v * 1000) / 1000;
+  /** @type {Point2} */
   let startPoint = [...(start ?? surface.start)];
-  let result;
+  /** @type {RaceResult} */
+  let result = {start: [startPoint[0], startPoint[1]], ms: 0, tracks: []};
   let k = steps;
+  /** @type {number[]} */
   const times = [];
 
   function draw() {
@@ -213,12 +237,12 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
         // a cross where a diverged run stopped, a dot otherwise
         heads[i].setAttribute("d", stopped ? "M-4,-4L4,4M-4,4L4,-4" : "M4,0A4,4 0 1 1 -4,0A4,4 0 1 1 4,0Z");
         heads[i].setAttribute("stroke", stopped ? colors[i % colors.length] : "white");
-        heads[i].setAttribute("stroke-width", stopped ? 2.5 : 1);
+        heads[i].setAttribute("stroke-width", stopped ? "2.5" : "1");
       }
       const {li, meta} = items[i];
       const bad = t.error !== null || t.divergedAt !== null;
       li.classList.toggle("bad", bad);
-      const lr = race.entries[i].options.lr;
+      const lr = Number(race.entries[i].options.lr);
       let text;
       if (t.error !== null) text = t.error;
       else {
@@ -233,9 +257,10 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   // One computation in flight at a time; a start that arrives meanwhile waits, and only the latest is run.
   let computing = false;
+  /** @type {Point2 | null} */
   let queued = null;
   async function rerun() {
-    if (computing) return void (queued = [...startPoint]);
+    if (computing) return void (queued = [startPoint[0], startPoint[1]]);
     computing = true;
     const t0 = performance.now();
     try {
@@ -260,16 +285,19 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   }
 
   // Dragging: coalesce pointer moves into at most one rerun per animation frame.
+  /** @type {Point2 | null} */
   let pending = null;
   let frame = 0;
+  /** @type {RaceResult | null} */
   let settled = null;
   const settle = () => {
     if (dragging || frame || computing || settled === result) return;
     settled = result;
-    onSettle(result, [...startPoint]);
+    onSettle(result, [startPoint[0], startPoint[1]]);
   };
+  /** @param {Point2} p */
   function moveStart(p) {
-    p = p.map(round);
+    p = [round(p[0]), round(p[1])];
     startPoint = p;
     onStart(p);
     pending = p;
@@ -279,8 +307,9 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
       pending = null;
     });
   }
-  const toData = (event) => {
-    const ctm = svg.getScreenCTM();
+  /** @returns {Point2 | null} */
+  const toData = (/** @type {PointerEvent} */ event) => {
+    const ctm = plotSvg.getScreenCTM();
     if (!ctm) return null;
     const q = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
     const x = Math.min(x2, Math.max(x1, sx.invert(q.x)));
@@ -288,17 +317,17 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     return [x, y];
   };
   let dragging = false;
-  svg.addEventListener("pointerdown", (event) => {
+  plotSvg.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     const p = toData(event);
     if (!p) return;
     dragging = true;
     handle.classList.add("dragging");
-    svg.setPointerCapture(event.pointerId);
+    plotSvg.setPointerCapture(event.pointerId);
     event.preventDefault();
     moveStart(p);
   });
-  svg.addEventListener("pointermove", (event) => {
+  plotSvg.addEventListener("pointermove", (event) => {
     if (!dragging) return;
     const p = toData(event);
     if (p) moveStart(p);
@@ -309,16 +338,18 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     handle.classList.remove("dragging");
     settle();
   };
-  svg.addEventListener("pointerup", endDrag);
-  svg.addEventListener("pointercancel", endDrag);
-  svg.addEventListener("lostpointercapture", endDrag);
+  plotSvg.addEventListener("pointerup", endDrag);
+  plotSvg.addEventListener("pointercancel", endDrag);
+  plotSvg.addEventListener("lostpointercapture", endDrag);
 
   // Keyboard: arrows move the start by 1% of the view (Shift: 10%), Home puts it back.
-  handle.addEventListener("keydown", (event) => {
+  handle.addEventListener("keydown", (/** @type {Event} */ e) => {
+    const event = /** @type {KeyboardEvent} */ (e);
     const big = event.shiftKey ? 10 : 1;
     const dx = ((x2 - x1) / 100) * big;
     const dy = ((y2 - y1) / 100) * big;
     const [x, y] = startPoint;
+    /** @type {Record<string, readonly number[]>} */
     const moves = {ArrowLeft: [x - dx, y], ArrowRight: [x + dx, y], ArrowUp: [x, y + dy], ArrowDown: [x, y - dy], Home: surface.start};
     const p = moves[event.key];
     if (!p) return;
@@ -329,13 +360,13 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   // Step slider and play/pause.
   let playing = 0;
-  const setPlaying = (on) => {
+  const setPlaying = (/** @type {boolean} */ on) => {
     if (on && !playing) {
       if (k >= steps) k = 0;
       const perMs = steps / 5000; // the whole race in about five seconds
       let last = performance.now();
       let carry = 0;
-      const tick = (now) => {
+      const tick = (/** @type {number} */ now) => {
         // A frame's timestamp can precede the performance.now() read when play was pressed: never step back.
         carry = Math.max(0, carry + (now - last) * perMs);
         last = now;
@@ -356,6 +387,20 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     }
   };
   play.addEventListener("click", () => setPlaying(!playing));
+  // Step: pause, then one step further; Restart: back to the start point's step 0 and play again.
+  stepButton.addEventListener("click", () => {
+    setPlaying(false);
+    k = Math.min(steps, k + 1);
+    slider.value = String(k);
+    draw();
+  });
+  replay.addEventListener("click", () => {
+    setPlaying(false);
+    k = 0;
+    slider.value = "0";
+    draw();
+    setPlaying(true);
+  });
   slider.addEventListener("input", (event) => {
     event.stopPropagation(); // the slider is the chart's own, not a page input
     setPlaying(false);
@@ -379,9 +424,13 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   return root;
 }
 
-/** The contour shading's scale, under the chart: what a darker band means. */
+/**
+ * The contour shading's scale, under the chart: what a darker band means.
+ * @param {ReturnType<typeof Plot.plot>} svg
+ * @param {Surface} surface
+ */
 function contourLegend(svg, surface) {
-  const legend = Plot.legend({color: svg.scale("color"), label: surface.logContours ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
+  const legend = Plot.legend({color: /** @type {Plot.ScaleOptions} */ (svg.scale("color")), label: surface.logContours ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
   legend.classList.add("descent-race-contours");
   return legend;
 }
@@ -389,8 +438,11 @@ function contourLegend(svg, surface) {
 /**
  * A race snapshot's lanes as the chart's tracks: typed arrays of the path, the count of finite points, where
  * a run diverged and why one could not start.
+ * @param {import("../_descent/descent.js").SurfaceRaceSnapshot} snapshot
+ * @returns {RaceResult}
  */
 export function raceTracks(snapshot) {
+  if (!snapshot.meta) throw new Error("A race snapshot carries its start and timing in meta");
   return {
     start: snapshot.meta.start,
     ms: snapshot.meta.ms,

@@ -30,14 +30,26 @@ export function source(key) {
 }
 
 /**
+ * The source regions that compute an optimizer's update: its own `#update`, then any region it calls for the
+ * rest of its equation (AdamW's moment lines are Adam's shared `adamStep`, so both are listed).
+ * @param {{name: string}} def
+ * @returns {string[]}
+ */
+export function updateRegions(def) {
+  const calls = /** @type {Record<string, string[]>} */ ({adamw: ["adam"]});
+  return [def.name, ...(calls[def.name] ?? [])].map((name) => `optimizers/${name}.ts#update`);
+}
+
+/**
  * An equation beside its code, linked: hovering or focusing a symbol (\\sym{key}{…} in the TeX) highlights the
  * line(s) of code that compute it and shows `values()[key]` — its current value during a run — when given.
  * @param {string} equation KaTeX with \\sym{key}{…} marks
- * @param {string} key a source region, "path/in/lib.ts#name"
+ * @param {string | string[]} keys source regions, "path/in/lib.ts#name", listed one under the other (the
+ *   update and the helpers it calls: a symbol lights its lines in any of them)
  * @param {{values?: () => Record<string, string>}} [options]
  * @returns {HTMLElement}
  */
-export function linked(equation, key, {values} = {}) {
+export function linked(equation, keys, {values} = {}) {
   const pair = document.createElement("div");
   pair.className = "descent-pair descent-linked";
   const left = document.createElement("div");
@@ -48,11 +60,13 @@ export function linked(equation, key, {values} = {}) {
   readout.textContent = "Hover or focus a symbol to find its line of code.";
   left.append(math, readout);
   const right = document.createElement("div");
-  const listing = source(key);
-  right.append(listing);
+  const regions = (Array.isArray(keys) ? keys : [keys]).map((key) => {
+    const listing = source(key);
+    right.append(listing);
+    return {code: sources[key].code, lines: /** @type {HTMLElement[]} */ ([...listing.querySelectorAll(".code-line")])};
+  });
   pair.append(left, right);
-  const lines = [...listing.querySelectorAll(".code-line")];
-  const code = sources[key].code;
+  const lines = regions.flatMap((r) => r.lines);
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (math.querySelectorAll("[data-sym]"))) {
     const sym = el.dataset.sym ?? "";
     const info = symbols[sym];
@@ -60,14 +74,20 @@ export function linked(equation, key, {values} = {}) {
     el.tabIndex = 0;
     el.setAttribute("role", "button");
     el.setAttribute("aria-label", `${info.code}: ${info.meaning}`);
-    const targets = assigningLines(code, info.code).map((i) => lines[i]).filter(Boolean);
+    const targets = regions.flatMap((r) => assigningLines(r.code, info.code).map((i) => r.lines[i]).filter(Boolean));
+    // Line numbers as shown: each listing counts from 1, and a second listing is named by its file.
+    const where = (/** @type {HTMLElement} */ t) => {
+      const i = regions.findIndex((r) => r.lines.includes(t));
+      const n = regions[i].lines.indexOf(t) + 1;
+      return i === 0 ? `line ${n}` : `line ${n} of ${(Array.isArray(keys) ? keys : [keys])[i].split("#")[0]}`;
+    };
     const on = () => {
       for (const l of lines) l.classList.remove("active");
       for (const t of targets) t.classList.add("active");
       for (const s of math.querySelectorAll("[data-sym].active")) s.classList.remove("active");
       el.classList.add("active");
       const value = values?.()?.[sym];
-      readout.textContent = `${info.code} — ${info.meaning}${targets.length ? `; computed on line ${targets.map((t) => lines.indexOf(t) + 1).join(", ")}` : ""}${value !== undefined ? `. Now: ${value}` : ""}`;
+      readout.textContent = `${info.code} — ${info.meaning}${targets.length ? `; computed on ${targets.map(where).join(", ")}` : ""}${value !== undefined ? `. Now: ${value}` : ""}`;
     };
     el.addEventListener("mouseenter", on);
     el.addEventListener("focus", on);

@@ -1,0 +1,86 @@
+// @ts-check
+// The landing page's race, wired: the race computed in the page's worker (lib/experiments/race.ts) for each
+// start the reader drags to, the start kept per surface and in the URL, and the export of the settled run.
+import {run} from "./lab.js";
+import {mainChart, nextRun} from "./run.js";
+import {raceChart, raceColors, raceTracks} from "./race-chart.js";
+import {urlValue, setUrlValue} from "./url-state.js";
+import {exportMenu} from "./export.js";
+import {parseNumber, formatNumber, racePyTorch} from "../_descent/descent.js";
+
+/**
+ * @typedef {import("../_descent/descent.js").Surface} Surface
+ * @typedef {import("../_descent/descent.js").OptimizerChoice} Entry
+ * @typedef {ReturnType<typeof raceTracks>} RaceResult
+ */
+
+// Start points survive changes to the settings, per surface (a module-level map: it outlives the page's cells).
+/** @type {Map<string, [number, number]>} */
+const starts = new Map();
+let linkRead = false;
+
+/**
+ * The current surface's start is in the URL as ?x0=…&y0=… (written with the surface when a drag ends); a
+ * link's start applies only to the surface it names, and one without a surface is reported in the notice.
+ */
+/** @param {Surface} surface */
+function linkStart(surface) {
+  if (linkRead) return;
+  linkRead = true;
+  const {x: [x1, x2], y: [y1, y2]} = surface.domain;
+  const x0 = urlValue("x0", {parse: (/** @type {string} */ raw) => parseNumber(raw, {min: x1, max: x2}), initial: surface.start[0], requires: {key: "surface", value: surface.key}});
+  const y0 = urlValue("y0", {parse: (/** @type {string} */ raw) => parseNumber(raw, {min: y1, max: y2}), initial: surface.start[1], requires: {key: "surface", value: surface.key}});
+  if (x0 !== surface.start[0] || y0 !== surface.start[1]) starts.set(surface.key, [x0, y0]);
+}
+
+/**
+ * The race on `surface` for `entries` (optimizer choices with their options) over `steps` steps, as the page's
+ * main chart, with its export under it. The link's start is read on the first call, for the first surface shown.
+ * @param {{surface: Surface, entries: Entry[], steps: number, hiddenAtFirst: string[], width: number, invalidation?: Promise<unknown>}} options
+ * @returns {HTMLElement}
+ */
+export function landingRace({surface, entries, steps, hiddenAtFirst, width, invalidation}) {
+  linkStart(surface);
+  const race = {surface, entries, compute: async (/** @type {[number, number]} */ start, /** @type {number} */ n) => {
+    /** @type {import("../_descent/descent.js").SurfaceRaceSnapshot | undefined} */
+    let last;
+    for await (const snapshot of run("race", {surface: surface.key, start, steps: n, choices: entries})) last = /** @type {any} */ (snapshot);
+    if (!last) throw new Error("The race sent no snapshot");
+    return raceTracks(last);
+  }};
+  // The export is rebuilt when a start settles (not on every frame of a drag), a moment after, so arrow-key
+  // repeats do not rebuild it each time.
+  const exportSlot = document.createElement("div");
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let exportTimer;
+  invalidation?.then(() => clearTimeout(exportTimer));
+  const raceExport = (/** @type {RaceResult} */ result, /** @type {[number, number]} */ [x0, y0]) => exportMenu({
+    name: `race-${surface.key}`,
+    rows: result.tracks.flatMap((t) => Array.from({length: t.points}, (_, j) => ({optimizer: t.label, step: j, x: t.xs[j], y: t.ys[j], loss: t.losses[j]}))),
+    chart,
+    meta: {surface: surface.key, steps, start: [x0, y0],
+      optimizers: entries.map((e, i) => ({key: e.key, label: e.label, options: e.options, divergedAt: result.tracks[i].divergedAt, error: result.tracks[i].error}))},
+    pytorch: racePyTorch({surface: surface.key, start: [x0, y0], steps,
+      runners: entries.filter((_, i) => result.tracks[i].error === null).map((e) => ({label: e.label, name: e.def.name, options: e.options}))})
+  });
+  const chart = raceChart(race, {
+    steps,
+    start: starts.get(surface.key) ?? surface.start,
+    onStart: (/** @type {[number, number]} */ p) => starts.set(surface.key, p),
+    onSettle: (/** @type {RaceResult} */ result, /** @type {[number, number]} */ p) => {
+      const moved = p[0] !== surface.start[0] || p[1] !== surface.start[1];
+      if (moved) setUrlValue("surface", surface.key);
+      setUrlValue("x0", moved ? formatNumber(p[0]) : null);
+      setUrlValue("y0", moved ? formatNumber(p[1]) : null);
+      clearTimeout(exportTimer);
+      exportTimer = setTimeout(() => exportSlot.replaceChildren(raceExport(result, p)), exportSlot.childElementCount ? 150 : 0);
+    },
+    colors: raceColors,
+    hiddenAtFirst,
+    width,
+    invalidation
+  });
+  const root = document.createElement("div");
+  root.append(mainChart(chart, {run: nextRun(), done: true}), exportSlot);
+  return root;
+}
