@@ -11,7 +11,8 @@
  *
  * Rounding: each op is one float32 GPU op, as in tfjs's own kernels, which round every result to float32 too;
  * a shader compiler may still contract a·b + c into a fused multiply-add, so the fused step equals the
- * op-by-op one to float32 rounding, not bit for bit (tests/browser/webgpu-fused.test.ts measures it).
+ * op-by-op one to float32 rounding, not necessarily bit for bit (tests/browser/webgpu-fused.test.ts; on
+ * SwiftShader's WebGPU and WebGL it measured bit for bit over 10 optimizer cases × 25 steps).
  * Division follows each backend's RealDiv (WebGL returns exactly 1 for a / a, as tfjs does) and maximum
  * propagates NaN as tf.maximum does.
  */
