@@ -1,7 +1,7 @@
 /**
  * The fused update on the GPU backends: the same Trace the cpu/wasm loop is compiled from (engines.ts,
  * compileTrace), compiled instead to a WGSL compute shader (WebGPU, `runWebGPUProgram`) or a GLSL fragment
- * shader (WebGL, `compileAndRun`). The rule is still written once; only the target of its trace changes.
+ * shader over packed textures (WebGL, `compileAndRun`). The rule is still written once; only the target of its trace changes.
  *
  * tfjs programs have a single output, so a parameter's step is one program per buffer it writes (θ and each
  * slot), each evaluating the whole trace element-wise and storing one of its nodes: Adam is 3 dispatches per
@@ -65,18 +65,35 @@ const WGSL: Dialect = {
     : unknown(op)),
 };
 
+// Packed, as tfjs-webgl's own element-wise kernels are (WEBGL_PACK_*): four elements per fragment, in vec4s.
 const GLSL: Dialect = {
   node: (id) => `v${id}`,
-  konst: (k) => `c[${k}]`,
-  decl: (id, src) => `float v${id} = ${src};`,
+  konst: (k) => `vec4(c[${k}])`,
+  decl: (id, src) => `vec4 v${id} = ${src};`,
   op: (op, x, y) =>
     common(op, x, y) ??
-    (op === OP.DIV ? `(${x} == ${y} ? 1.0 : ${x} / ${y})` // as tfjs-webgl's RealDiv
-    : op === OP.MAX ? `(isnan(${x}) ? ${x} : isnan(${y}) ? ${y} : max(${x}, ${y}))`
-    : op === OP.AT_LEAST ? `(${x} < ${y} ? ${y} : ${x})`
-    : op === OP.AT_MOST ? `(${x} > ${y} ? ${y} : ${x})`
+    (op === OP.DIV ? `fusedDiv(${x}, ${y})`
+    : op === OP.MAX ? `fusedMax(${x}, ${y})`
+    : op === OP.AT_LEAST ? `fusedAtLeast(${x}, ${y})`
+    : op === OP.AT_MOST ? `fusedAtMost(${x}, ${y})`
     : unknown(op)),
 };
+
+/** Per component: tfjs-webgl's packed RealDiv (exactly 1 for a / a), NaN-propagating max, the clamp bounds. */
+const GLSL_HELPERS = `
+vec4 fusedDiv(vec4 a, vec4 b) {
+  vec4 r = a / b;
+  if (a.x == b.x) r.x = 1.0;
+  if (a.y == b.y) r.y = 1.0;
+  if (a.z == b.z) r.z = 1.0;
+  if (a.w == b.w) r.w = 1.0;
+  return r;
+}
+float fusedMax1(float a, float b) { return isnan(a) ? a : isnan(b) ? b : max(a, b); }
+vec4 fusedMax(vec4 a, vec4 b) { return vec4(fusedMax1(a.x, b.x), fusedMax1(a.y, b.y), fusedMax1(a.z, b.z), fusedMax1(a.w, b.w)); }
+vec4 fusedAtLeast(vec4 x, vec4 y) { return vec4(x.x < y.x ? y.x : x.x, x.y < y.y ? y.y : x.y, x.z < y.z ? y.z : x.z, x.w < y.w ? y.w : x.w); }
+vec4 fusedAtMost(vec4 x, vec4 y) { return vec4(x.x > y.x ? y.x : x.x, x.y > y.y ? y.y : x.y, x.z > y.z ? y.z : x.z, x.w > y.w ? y.w : x.w); }
+`;
 
 /** The trace's nodes as declarations, inputs `read(k)` first. */
 function body(trace: Trace, d: Dialect, read: (k: number) => string): string[] {
@@ -124,7 +141,9 @@ function webglProgram(trace: Trace, output: number, shape: number[]) {
     variableNames: names,
     outputShape: shape,
     customUniforms: trace.consts.length > 0 ? [{ name: "c", arrayIndex: trace.consts.length, type: "float" as const }] : undefined,
-    userCode: ["// descent fused", "void main() {", ...body(trace, GLSL, (k) => `get${names[k]}AtOutCoords()`).map((l) => `  ${l}`), `  setOutput(v${output});`, "}"].join("\n"),
+    packedInputs: true,
+    packedOutput: true,
+    userCode: ["// descent fused", GLSL_HELPERS, "void main() {", ...body(trace, GLSL, (k) => `get${names[k]}AtOutCoords()`).map((l) => `  ${l}`), `  setOutput(v${output});`, "}"].join("\n"),
   };
 }
 
