@@ -3,21 +3,37 @@
  * for the page (lib/experiments/host.ts). The page's own thread only draws.
  *
  * The backend: hardware WebGPU when it passes the self-check, else a calibration cached by an earlier visit,
- * else the rule (autoChoice: wasm on a machine without a GPU). A Worker has no localStorage, so the page sends
- * the cached calibrations with `init` (`storage`) and this side reads them from there. The worker does not
- * calibrate itself: that would switch backends under a page that is already training, and hold its first run
- * back by seconds; `npm run bench` and the engine check measure instead.
+ * else a calibration measured here, now (lib/engine/backend.ts: each backend that starts and computes correctly
+ * runs a few steps of the bench MLP, the fastest wins). A Worker has no localStorage, so the page sends the
+ * cached calibrations with `init` (`storage`), and a calibration measured here goes back to the page in the
+ * engine info (`stored`) for the page to keep in localStorage: the next page skips the measurement. Measuring
+ * costs a first visit a few seconds before its first run starts, in the worker, so the page stays responsive;
+ * it happens before any run, so no backend is switched under a running experiment.
+ *
+ * On the page's own thread (the fallback where no worker can start) nothing is measured: the seconds of
+ * calibration would freeze the page. There the cached calibration or the rule decides.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "./engine/backend.js";
+import { calibrateMLP } from "./engine/bench.js";
 import { setWasmPaths } from "./engine/chunks.js";
 import { experiments } from "./experiments/registry.js";
 import { serve, type HostOptions, type Port } from "./experiments/host.js";
 
-/** A read-only Storage over the entries the page sent, for backend.ts's calibration cache. */
-function storageFrom(entries: Record<string, string>): Pick<Storage, "getItem" | "setItem"> {
+/** A Storage over the entries the page sent, for backend.ts's calibration cache; `written` collects new entries. */
+function storageFrom(entries: Record<string, string>): { storage: Pick<Storage, "getItem" | "setItem">; written: Record<string, string> } {
   const map = new Map(Object.entries(entries));
-  return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) };
+  const written: Record<string, string> = {};
+  return {
+    storage: {
+      getItem: (k) => map.get(k) ?? null,
+      setItem: (k, v) => {
+        map.set(k, v);
+        written[k] = v;
+      },
+    },
+    written,
+  };
 }
 
 /** Serve experiments on `port` (the worker's global scope, or a MessageChannel end on the main thread). */
@@ -26,8 +42,15 @@ export function serveExperiments(port: Port, options: Pick<HostOptions, "throttl
     ...options,
     async init({ backend, wasmPaths, storage }) {
       if (wasmPaths) setWasmPaths(wasmPaths);
-      if (storage && !("localStorage" in globalThis)) Object.defineProperty(globalThis, "localStorage", { value: storageFrom(storage), configurable: true });
-      return initBackend(backend, { cacheOnly: true });
+      const inWorker = !("document" in globalThis);
+      let written: Record<string, string> = {};
+      if (inWorker && !("localStorage" in globalThis)) {
+        const shim = storageFrom(storage ?? {});
+        written = shim.written;
+        Object.defineProperty(globalThis, "localStorage", { value: shim.storage, configurable: true });
+      }
+      const info = await initBackend(backend, inWorker ? { calibrate: () => calibrateMLP() } : { cacheOnly: true });
+      return { ...info, stored: written };
     },
     memory: () => {
       const { numTensors, numBytes } = tf.memory();

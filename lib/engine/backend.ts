@@ -237,9 +237,24 @@ export async function calibrateBackends(calibrate: Calibrate, available: (name: 
     if (name === "cpu" && calibration.some((c) => c.name === "wasm" && c.valid)) continue;
     const valid = await trySet(name);
     const stepsPerSec = valid ? await calibrate(name).catch(() => NaN) : NaN;
+    // A GPU backend cut off by the budget still has its queued steps to run (SwiftShader: ~10 s of shader
+    // compiles and kernels on the CPU). Wait for them here, so they slow down the calibration, not the first run.
+    if (valid && (name === "webgl" || name === "webgpu")) await drain();
     calibration.push({ name, valid: valid && Number.isFinite(stepsPerSec), stepsPerSec, correct: valid });
   }
   return calibration;
+}
+
+/** Resolves once the active backend has finished the work queued before it (a read waits behind it). */
+async function drain(): Promise<void> {
+  const t = tf.zeros([1]);
+  try {
+    await t.data();
+  } catch {
+    // a lost device: nothing left to wait for
+  } finally {
+    t.dispose();
+  }
 }
 
 /** Keep a calibration for this browser and these adapters. */

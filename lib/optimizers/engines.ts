@@ -432,6 +432,8 @@ export class Trace {
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, NEG = 4, SQRT = 5, SQUARE = 6, MAX = 7;
 // ---- issue-15 ops (NAdam … Adafactor): op codes: begin ----
 const ABS = 100, SIGN = 101, AT_LEAST = 102, AT_MOST = 103;
+/** The op codes a Trace records, for the compilers of other targets (the GPU shaders, fused-gpu.ts). */
+export const TRACE_OP = { ADD, SUB, MUL, DIV, NEG, SQRT, SQUARE, MAX, ABS, SIGN, AT_LEAST, AT_MOST } as const;
 
 /**
  * Thrown by a TraceVec op that a single element-wise loop cannot compute (a mean across elements, reading the

@@ -20,6 +20,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { compileTrace, FloatArena, FloatVec, NotFusable, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
+import { activeGpuBackend, runFusedOnGpu } from "./fused-gpu.js";
 import type { AnyOptimizerDef, OptimizerDef, Slots } from "./types.js";
 import { resolveOptions } from "./validate.js";
 
@@ -194,7 +195,8 @@ function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateL
  * leaves — and the trace compiled once into a loop over the elements; later steps record the same ops with new
  * numbers (1 − β₁ᵗ, …) and reuse the loop. Both runners use it: the float runner over its arrays, the tfjs
  * runner over the backing memory of cpu/wasm tensors. Same float32 operations in the same order as the op-by-op
- * engines, so the results are bit for bit the same (tests/unit/fast.test.ts, tests/unit/parity.test.ts).
+ * engines, so the results are bit for bit the same (tests/unit/fast.test.ts, tests/unit/parity.test.ts). On
+ * WebGPU and WebGL the same trace is compiled to shaders instead (fused-gpu.ts).
  */
 interface FusedPlan {
   kernel: FusedKernel;
@@ -203,6 +205,9 @@ interface FusedPlan {
   names: string[];
   /** The slot names it writes, in output order (outputs are θ, then these). */
   outNames: string[];
+  /** The step's trace and its output nodes, for the GPU compilers. */
+  trace: Trace;
+  outputs: number[];
 }
 
 class FusedRule {
@@ -256,7 +261,7 @@ class FusedRule {
       }
     }
     this.last[i] = { trace, outputs, signature, kernel };
-    return { kernel, consts: trace.consts, names, outNames };
+    return { kernel, consts: trace.consts, names, outNames, trace, outputs };
   }
 
   forget(): void {
@@ -268,8 +273,9 @@ class FusedRule {
 export interface EngineOptions {
   /**
    * Run each parameter's update as one fused loop where the backend allows it (cpu and wasm: the loop runs over
-   * the tensors' memory and writes NEW tensors). Default true; false runs the rule op by op (the reference the
-   * fused loop is tested against). On GPU backends the rule always runs op by op.
+   * the tensors' memory and writes NEW tensors; WebGPU and WebGL: the rule's trace compiled to shaders, one
+   * program per buffer written, fused-gpu.ts). Default true; false runs the rule op by op (the reference the
+   * fused step is tested against).
    */
   fused?: boolean;
   /** For tests: the compiler of fused loops (e.g. one that throws, as under a CSP without 'unsafe-eval'). */
@@ -363,6 +369,27 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
     return out;
   };
 
+  /** The same step as shaders on WebGPU/WebGL (fused-gpu.ts); undefined when it does not fit. */
+  let gpuFailed = false;
+  const fusedGpuStep = (i: number, p: tf.Variable, g: tf.Tensor, s: ParamState<AnySlots<tf.Tensor>>): AnySlots<tf.Tensor> | undefined => {
+    if (gpuFailed || Object.values(s.slots).some((t) => !sameShape(t.shape, p.shape))) return undefined;
+    const plan = fusion.plan(i, Object.keys(s.slots), s.step + 1, resolved);
+    if (!plan) return undefined;
+    let outs: tf.Tensor[] | undefined;
+    try {
+      outs = runFusedOnGpu(plan.trace, plan.outputs, plan.consts, [p, g, ...plan.names.map((k) => s.slots[k])]);
+    } catch {
+      gpuFailed = true; // a shader that does not compile here: op by op from now on
+      return undefined;
+    }
+    if (!outs) return undefined;
+    const [θ, ...slots] = outs;
+    p.assign(θ);
+    const out: AnySlots<tf.Tensor> = {};
+    plan.outNames.forEach((k, j) => (out[k] = slots[j]));
+    return out;
+  };
+
   return {
     def,
     get options() {
@@ -406,12 +433,13 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
       shapes = params.map((p) => [...p.shape]);
 
       const host = fusedOn && fusion.enabled && (tf.getBackend() === "cpu" || tf.getBackend() === "wasm");
+      const gpu = fusedOn && fusion.enabled && !host && activeGpuBackend() !== undefined;
       const next = tf.tidy(() => {
         const scalars = new Scalars();
         return params.map((p, i) => {
           const s = state[i];
-          if (host) {
-            const out = fusedTensorStep(i, p, grads[i], s);
+          if (host || gpu) {
+            const out = host ? fusedTensorStep(i, p, grads[i], s) : fusedGpuStep(i, p, grads[i], s);
             if (out) return out;
           }
           const slots: AnySlots<TensorVec> = {};

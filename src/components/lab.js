@@ -15,9 +15,13 @@ const wasmPaths = Object.fromEntries(Object.entries({
 const requested = new URLSearchParams(location.search).get("backend");
 
 /** The backend calibrations an earlier visit cached (lib/engine/backend.ts): a worker has no localStorage. */
-const storage = Object.fromEntries(
+const cachedCalibrations = () => Object.fromEntries(
   Object.keys(localStorage).filter((k) => k.startsWith("descent-backend-")).map((k) => [k, localStorage.getItem(k) ?? ""])
 );
+const storage = cachedCalibrations();
+// Without a cached calibration the worker measures the backends before it answers (a few seconds, more on a
+// busy machine): give it longer before taking it for hung.
+const timeoutMs = requested || Object.keys(storage).length > 0 ? 20000 : 60000;
 
 /** @returns {import("../../lib/experiments/host.js").Port} */
 function hereInstead() {
@@ -29,7 +33,17 @@ function hereInstead() {
 }
 
 const workerUrl = import.meta.resolve("./worker.js");
-export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, fallback: hereInstead});
+export const lab = connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, timeoutMs, fallback: hereInstead});
+// A calibration the worker measured comes back with its engine info: keep it, so later pages skip the measurement.
+lab.engine.then((engine) => {
+  for (const [k, v] of Object.entries(/** @type {Record<string, string>} */ (engine.stored ?? {}))) {
+    try {
+      localStorage.setItem(k, v);
+    } catch {
+      // storage full or disabled: the next page measures again
+    }
+  }
+}, () => {});
 
 /** For the browser tests: where training runs, its memory counters, open runs. */
 Object.assign(window, {__descentLab: lab});
@@ -54,10 +68,12 @@ let background = null;
  * @param {string} name
  * @param {unknown} spec
  */
-export function runInBackground(name, spec) {
-  background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, fallback: hereInstead});
+export async function* runInBackground(name, spec) {
+  // After the first worker has chosen (and cached its calibration): the second one reads that, measuring nothing.
+  await lab.engine.catch(() => {});
+  background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage: cachedCalibrations(), fallback: hereInstead});
   Object.assign(window, {__descentBackgroundLab: background});
-  return background.run(name, spec);
+  yield* background.run(name, spec);
 }
 
 /** The engine badge, filled in once the worker has chosen its backend. */
