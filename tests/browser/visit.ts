@@ -9,9 +9,23 @@ export interface Visit {
   failed: string[];
 }
 
+/**
+ * The backend calibration (lib/engine/backend.ts) the first visit in a browser measured, kept for the visits after
+ * it: every visit opens a fresh context, and without this each would be a reader's first visit and spend seconds
+ * of its two cores measuring backends before training — the cost a reader pays once, paid ~300 times per run.
+ * tests/browser/engine.test.ts checks the first visit itself (measures, stores, the next page reads the cache).
+ */
+const calibrations = new WeakMap<Browser, [string, string][]>();
+
 /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
 export async function visit(browser: Browser, origin: string, path: string, options: { init?: () => void } = {}): Promise<Visit> {
   const page = await browser.newPage();
+  const stored = calibrations.get(browser);
+  if (stored) {
+    await page.addInitScript((entries: [string, string][]) => {
+      for (const [k, v] of entries) localStorage.setItem(k, v);
+    }, stored);
+  }
   // tsx compiles test files with esbuild's keepNames, which wraps functions passed to page.evaluate in __name().
   await page.addInitScript("globalThis.__name = (f) => f;");
   if (options.init) await page.addInitScript(options.init);
@@ -39,6 +53,12 @@ export async function visit(browser: Browser, origin: string, path: string, opti
   });
   await page.goto(origin + path, { waitUntil: "load" });
   await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });
+  if (!stored) {
+    const entries = await page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith("descent-backend-")).map((k): [string, string] => [k, localStorage.getItem(k) ?? ""]),
+    );
+    if (entries.length > 0) calibrations.set(browser, entries);
+  }
   return { page, consoleErrors, foreign, failed };
 }
 
