@@ -24,7 +24,7 @@ export {
   type HessianSpeedSnapshot, type SpectrumMeta, type StabilitySpec, type StabilityPoint, type StabilityMeta, type StabilitySnapshot,
 } from "./newton.js";
 export * from "./newton-report.js";
-export { mnistRace, loadSource, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
+export { mnistRace, loadSource, mnistInputs, mnistLabels, mnistPageSetup, mnistExportRows, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
 export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
 export { nesterovAdamRace, nesterovAdamChoices, nesterovAdamSpec, type NesterovAdamSettings, type NesterovAdamSpec, type NesterovAdamLane, type NesterovAdamSnapshot, type EvalPoint } from "./mnist-nesterov-adam.js";

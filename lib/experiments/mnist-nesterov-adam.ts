@@ -8,6 +8,10 @@
  * The data travel by URL, fetched once by the worker (loadSource, shared with the from-scratch page).
  */
 import type { Dataset } from "../data/dataset.js";
+import { adam } from "../optimizers/adam.js";
+import { sgd } from "../optimizers/sgd.js";
+import { optimizerCheck, type InputRow } from "../url/inputs.js";
+import { evaluationPlanNote } from "./mnist-report.js";
 import { trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
 import { nextMacrotask } from "../train/loop.js";
 import { raceLane } from "./classifier-race.js";
@@ -152,5 +156,87 @@ export function nesterovAdamSpec(choices: OptimizerChoice[], s: NesterovAdamSett
       normalize: s.normalize,
     },
     evaluation: { test: { url: s.files.test, name: "mnist-test.bin" }, every: s.every },
+  };
+}
+
+/**
+ * The page's input table (lib/url/inputs.ts), keyed as in the URL; `main` is the value the browser test sets.
+ * Defaults: 5 epochs of the 6,000-image subset in batches of 64 (470 steps per optimizer), scored every 2,000
+ * samples — 16 points per curve, and a ranking SGD < momentum ≈ Nesterov < Adam that every seed tried gives.
+ */
+export const nesterovAdamInputs: readonly InputRow[] = [
+  { name: "epochs", input: "range", label: "epochs", default: 5, range: [1, 20], step: 1, main: 1 },
+  { name: "every", input: "select", label: "evaluate every (samples)", default: 2000, options: [1000, 2000, 5000, 10000, 20000], format: (v: number) => v.toLocaleString("en-US") },
+  { name: "batch", input: "select", label: "batch size", default: 64, options: [16, 32, 64, 128, 256] },
+  { name: "seed", input: "range", label: "seed (weights and batches)", default: 4, range: [1, 1000], step: 1 },
+  { name: "sgd.lr", input: "range", label: "SGD lr", default: 1e-3, range: [1e-4, 1], scale: "log", check: optimizerCheck(sgd, {}, "lr") },
+  { name: "momentum.lr", input: "range", label: "momentum & Nesterov lr", default: 1e-3, range: [1e-4, 1], scale: "log", check: optimizerCheck(sgd, {}, "lr") },
+  { name: "momentum", input: "range", label: "momentum μ", default: 0.9, range: [0, 0.99], step: 0.01, check: optimizerCheck(sgd, {}, "momentum") },
+  { name: "adam.lr", input: "range", label: "Adam lr", default: 1e-3, range: [1e-5, 1], scale: "log", check: optimizerCheck(adam, {}, "lr") },
+  // Bound too: a link with full=true asks for the full data (and its 55 MB download).
+  { name: "full", input: "checkbox", label: "the notebook's data: all 60,000 training and 10,000 test images, 2 epochs (downloads 55 MB)", default: false },
+  { name: "normalize", input: "checkbox", label: "normalise the pixels with the training set's mean and standard deviation", default: false },
+] as InputRow[];
+
+/** The page's settings from its inputs' values and the data's facts (mnist-meta.json). */
+export function nesterovAdamSettings(
+  v: { epochs: number; every: number; batch: number; seed: number; "sgd.lr": number; "momentum.lr": number; momentum: number; "adam.lr": number; full: boolean; normalize: boolean },
+  files: NesterovAdamSettings["files"],
+  normalization: { scale: number; mean: number; std: number },
+): NesterovAdamSettings {
+  return {
+    seed: v.seed,
+    epochs: v.epochs,
+    batchSize: v.batch,
+    every: v.every,
+    full: v.full,
+    files,
+    // The notebook's inputs are x / 255 (its Normalize(0, 1) changes nothing); normalising is an option.
+    normalize: v.normalize ? normalization : { scale: 255, mean: 0, std: 1 },
+    rates: { sgd: v["sgd.lr"], momentumLr: v["momentum.lr"], momentum: v.momentum, adam: v["adam.lr"] },
+  };
+}
+
+/** What the export menu offers for a finished race: every evaluation, the settings, and the PyTorch program. */
+export function nesterovAdamExport(s: Pick<NesterovAdamSnapshot, "lanes">, o: NesterovAdamSettings, counts: { train: number; test: number }) {
+  const epochs = o.full ? 2 : o.epochs;
+  return {
+    name: `mnist-nesterov-adam-seed${o.seed}`,
+    rows: s.lanes.flatMap((l) => l.points.map((e) => ({ optimizer: l.label, step: e.step, samples: e.samplesSeen, epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss, trainAcc: e.trainAcc, testAcc: e.testAcc }))),
+    meta: {
+      epochs, every: o.every, batchSize: o.batchSize, seed: o.seed, full: o.full, trainImages: counts.train, testImages: counts.test,
+      optimizers: s.lanes.map((l) => ({ label: l.label, optimizer: l.spec.optimizer, options: l.spec.options, status: l.status })),
+    },
+    pytorch: {
+      optimizers: s.lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options })),
+      model: { kind: "mlp" as const, sizes: [784, 100, 10], init: "torch-default" as const, initSeed: o.seed },
+      data: { name: "mnist" as const, batchSize: o.batchSize, epochs, seed: o.seed, ...(o.full ? {} : { perClass: counts.train / 10 }), every: o.every, ...(o.normalize.mean !== 0 ? { normalize: o.normalize } : {}) },
+      loss: "cross_entropy" as const,
+    },
+  };
+}
+
+/** The page's facts about its data files (mnist-meta.json). */
+export interface MnistMeta {
+  normalization: { scale: number; mean: number; std: number };
+  files: { train: { count: number }; test: { count: number }; subset: { count: number } };
+}
+
+/**
+ * Everything the page derives from its inputs: the settings, the race's spec, the image counts, the charts'
+ * common options (a fixed x-axis to grow into, the runs' colours) and the line that says what will run.
+ */
+export function nesterovAdamSetup(v: Parameters<typeof nesterovAdamSettings>[0], meta: MnistMeta, files: NesterovAdamSettings["files"], width: number) {
+  const settings = nesterovAdamSettings(v, files, meta.normalization);
+  const choices = nesterovAdamChoices({ sgd, adam }, settings.rates);
+  const spec = nesterovAdamSpec(choices, settings);
+  const counts = { train: v.full ? meta.files.train.count : meta.files.subset.count, test: meta.files.test.count };
+  const steps = Math.ceil(counts.train / v.batch) * spec.epochs!;
+  return {
+    settings,
+    spec,
+    counts,
+    chart: { width, xMax: spec.epochs! * counts.train, labels: choices.map((c) => c.label) },
+    plan: evaluationPlanNote({ ...counts, epochs: spec.epochs!, batchSize: v.batch, every: v.every, steps }),
   };
 }

@@ -16,7 +16,7 @@ import type { Dataset } from "../../lib/data/dataset.js";
 import { nesterovAdamChoices, nesterovAdamRace, nesterovAdamSpec, type NesterovAdamSettings, type NesterovAdamSnapshot } from "../../lib/experiments/mnist-nesterov-adam.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
 import { rng } from "../../lib/random.js";
-import { trainingRace } from "../../lib/train/race.js";
+import { trainingRace, type RaceSnapshot } from "../../lib/train/race.js";
 
 await tf.setBackend("cpu");
 
@@ -74,7 +74,7 @@ describe("mnist-nesterov-adam", () => {
       assert.ok(l.evalImages === 7 * (96 + 40), `${l.key} scored ${l.evalImages} images`);
     }
     const sp = spec();
-    let direct: Awaited<ReturnType<typeof trainingRace>["next"]> extends IteratorResult<infer T> ? T : never;
+    let direct: RaceSnapshot | undefined;
     for await (const d of trainingRace({ ...sp, data: { ...sp.data, dataset: files["/train.bin"] }, evaluation: { train: files["/train.bin"], test: files["/test.bin"], every: 32 }, lanes: sp.choices })) direct = d;
     assert.deepEqual(s.lanes.map((l) => l.points.map(({ epoch: _e, ...e }) => e)), direct!.lanes.map((l) => l.evals));
     assert.deepEqual(s.lanes[2].spec, { optimizer: "sgd", options: { lr: 0.05, momentum: 0.9, nesterov: true } });
