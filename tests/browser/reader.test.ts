@@ -24,7 +24,6 @@ const KNOWN: Record<string, RegExp[]> = {
   "/": [/^chart draws no data: svg/],
   "/digits": [/^SI prefix on y-axis ticks/],
   "/gradient-descent": [/^a line mark leaves its chart/],
-  "/mnist-from-scratch": [/^a line mark leaves its chart/, /^legend entry ".*" has no series drawn/],
   "/newton": [/^chart draws no data/, /^SI prefix on y-axis ticks/],
   "/schedules": [/^chart draws no data/, /^legend entry ".*" has no series drawn/],
 };
