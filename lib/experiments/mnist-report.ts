@@ -71,7 +71,7 @@ export function nesterovNote(lanes: readonly EvalLane[]): string | null {
   for (let i = 0; i < k; i++) gap = Math.max(gap, Math.abs(m.points[i].testAcc - n.points[i].testAcc));
   const points = (gap * 100).toFixed(2);
   return gap < 0.01
-    ? `Where you see Nesterov you are also seeing momentum: the two test-accuracy curves lie on top of each other, never more than ${points} percentage points apart over these ${k} evaluations. With a learning rate of 10⁻³ the look-ahead μ·b moves the weights far less than the batches change the gradient, so the two rules take almost the same steps.`
+    ? `Where you see Nesterov you are also seeing momentum: the two test-accuracy curves lie on top of each other, never more than ${points} percentage points apart over these ${k} evaluations. Added up over a run, Nesterov's steps differ from momentum's by a single velocity's worth (why, below), so the two end where the other does unless their gradients part.`
     : `Momentum and Nesterov part visibly here: their test accuracies differ by up to ${points} percentage points over these ${k} evaluations.`;
 }
 

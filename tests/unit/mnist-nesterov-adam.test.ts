@@ -15,6 +15,7 @@ import { encodeDataset } from "../../lib/data/format.js";
 import type { Dataset } from "../../lib/data/dataset.js";
 import { nesterovAdamChoices, nesterovAdamRace, nesterovAdamSpec, type NesterovAdamSettings, type NesterovAdamSnapshot } from "../../lib/experiments/mnist-nesterov-adam.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
+import { nesterovNote, rankingNote } from "../../lib/experiments/mnist-report.js";
 import { rng } from "../../lib/random.js";
 import { trainingRace, type RaceSnapshot } from "../../lib/train/race.js";
 
@@ -122,5 +123,18 @@ describe("mnist-nesterov-adam", () => {
     assert.equal(s.epochs, 2);
     assert.equal(s.data.source.name, "mnist-train.bin");
     assert.equal(nesterovAdamSpec([], settings()).epochs, 2);
+  });
+});
+
+describe("the page's sentences about the race", () => {
+  const lane = (key: string, accs: number[]) => ({ key, label: key, status: "done", points: accs.map((testAcc, i) => ({ samplesSeen: i * 100, testAcc })) });
+  it("says momentum lies under Nesterov when their curves are within a point, and that they part otherwise", () => {
+    assert.match(nesterovNote([lane("momentum", [0.1, 0.5, 0.8]), lane("nesterov", [0.1, 0.502, 0.797])])!, /^Where you see Nesterov you are also seeing momentum: .* never more than 0\.30 percentage points apart over these 3 evaluations/);
+    assert.match(nesterovNote([lane("momentum", [0.1, 0.5]), lane("nesterov", [0.1, 0.6])])!, /part visibly here: .* up to 10\.00 percentage points/);
+    assert.equal(nesterovNote([lane("momentum", [0.1])]), null);
+  });
+  it("ranks the finished runs by their last test accuracy", () => {
+    assert.equal(rankingNote({ done: false, lanes: [] }), null);
+    assert.equal(rankingNote({ done: true, lanes: [lane("sgd", [0.1, 0.3]), lane("adam", [0.1, 0.9])] }), "After the last step, by test accuracy: adam 90.0%, sgd 30.0%.");
   });
 });
