@@ -47,7 +47,10 @@ async function finished(page: Page): Promise<void> {
     () => {
       const w = window as unknown as { __descentLab?: { open: number }; __quietSince?: number };
       const charts = [...document.querySelectorAll("[data-main-chart]")];
-      const idle = charts.every((c) => c.getAttribute("data-state") === "done") && (w.__descentLab?.open ?? 0) === 0;
+      // A page with a main input has a main chart: until it is drawn the page has not started its runs (a page
+      // whose worker has not answered yet has no run open and no chart, which is not "finished").
+      const started = charts.length > 0 || document.querySelector("[data-main-input]") === null;
+      const idle = started && charts.every((c) => c.getAttribute("data-state") === "done") && (w.__descentLab?.open ?? 0) === 0;
       if (!idle) w.__quietSince = undefined;
       else w.__quietSince ??= performance.now();
       return idle && performance.now() - w.__quietSince! > 500;
