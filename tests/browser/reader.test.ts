@@ -157,8 +157,10 @@ describe("what a reader sees", () => {
         try {
           await page.addInitScript("globalThis.__name = (f) => f;");
           await page.goto(site.origin + path, { waitUntil: "load" });
+          const t0 = Date.now();
           await finished(page);
           const log = (s: string) => t.diagnostic(s);
+          log(`${path} at ${width}px: every run finished ${((Date.now() - t0) / 1000).toFixed(0)} s after load; ${await page.locator("[data-main-chart]").count()} main charts`);
           assert.deepEqual(unknown(path, width, await page.evaluate(readerDefects), log), [], `defects on ${path} at ${width}px`);
           if (DIVERGING[path]) {
             await page.goto(site.origin + path + DIVERGING[path], { waitUntil: "load" });
