@@ -33,6 +33,7 @@ export * from "./fast/index.js";
 export * from "./train/race.js";
 export * from "./charts/smoothing.js";
 export * from "./charts/loss.js";
+export * from "./charts/race-curves.js";
 export * from "./charts/bins.js";
 export * from "./charts/step-sizes.js";
 export * from "./charts/moments.js";

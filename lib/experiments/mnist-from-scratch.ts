@@ -18,6 +18,13 @@ import { RunQueue, trainingRace, type Lane as RaceLane, type TrainingRaceOptions
 import { nextMacrotask } from "../train/loop.js";
 import { raceLane, type ClassifierPoint } from "./classifier-race.js";
 import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
+import { adadelta } from "../optimizers/adadelta.js";
+import { adagrad } from "../optimizers/adagrad.js";
+import { adam } from "../optimizers/adam.js";
+import { rmsprop } from "../optimizers/rmsprop.js";
+import { sgd } from "../optimizers/sgd.js";
+import type { InputRow } from "../url/inputs.js";
+import { runPlanNote } from "./mnist-report.js";
 
 /** A dataset file of lib/data/format.ts, by absolute URL; `perClass` takes a balanced subset of it. */
 export interface DatasetSource {
@@ -166,7 +173,7 @@ const waitingLane = (c: MnistChoice): MnistLane => ({
   spec: { optimizer: c.def.name, options: c.options },
 });
 
-export const mnistRace = async function* ({ choices, data, queue, ...setup }: MnistRaceSpec, { signal }: RunContext): AsyncGenerator<MnistRaceSnapshot, void, undefined> {
+export const mnistRace = async function* ({ choices, data, queue, ...setup }: MnistRaceSpec, { signal, control }: RunContext): AsyncGenerator<MnistRaceSnapshot, void, undefined> {
   const t0 = performance.now();
   const load = loadSource(data.source, signal);
   let r = await load.next();
@@ -182,6 +189,7 @@ export const mnistRace = async function* ({ choices, data, queue, ...setup }: Mn
     data: { ...rest, dataset },
     lanes: choices,
     signal,
+    control,
     reportEveryMs: setup.reportEveryMs ?? 250,
     ...(queue !== undefined && { queue: queues.get(queue) ?? queues.set(queue, new RunQueue()).get(queue)! }),
   }), 1000)) {
@@ -258,4 +266,70 @@ export function accumulationChoices(def: OptimizerChoice["def"], options: Record
     { key: "correct", label: `k = ${k}, fixed (batch ${batchSize * k})`, def, options, accumulation: k, accumulate: "correct" },
     { key: "broken", label: `k = ${k}, notebook (zero_grad every batch)`, def, options, accumulation: k, accumulate: "broken" },
   ];
+}
+
+/**
+ * The page's input table (lib/url/inputs.ts), keyed as in the URL; `main` is the value the browser test sets.
+ * Defaults: 2 epochs of the 6,000-image subset in batches of 128, 94 steps per run — long enough that the
+ * six optimizers' order (by the last batches' loss) is the same for every seed tried, short enough that the
+ * page's 19 runs finish in about a minute.
+ */
+export const mnistInputs: readonly InputRow[] = [
+  { name: "epochs", input: "range", label: "epochs", default: 2, range: [1, 10], step: 1 },
+  { name: "batch", input: "select", label: "batch size", default: 128, options: [16, 32, 64, 128, 256, 512] },
+  { name: "images", input: "range", label: "training images", default: 6000, range: [500, 6000], step: 500 },
+  { name: "seed", input: "range", label: "seed (weights and batches)", default: 2, range: [1, 1000], step: 1 },
+  { name: "augment", input: "checkbox", label: "augment like the notebook (rotate ±5°, shift ±2 px)", default: false },
+  // Bound too: a link with full=true asks for the full run (and its 47 MB download).
+  { name: "full", input: "checkbox", label: "the notebook's full run: 60,000 images, 5 epochs (downloads 47 MB)", default: false },
+  { name: "sgd", input: "optimizer", def: sgd, default: { lr: 1e-3 }, main: 0.02 },
+  { name: "momentum", input: "optimizer", def: sgd, default: { lr: 1e-3, momentum: 0.9 } },
+  { name: "cmp1", input: "chart", default: { yMax: 3, smoothing: 1 } },
+  { name: "adagrad", input: "optimizer", def: adagrad, default: { lr: 1e-2 } },
+  { name: "cmp-g0", input: "chart", default: { yMax: 5, smoothing: 1 } },
+  { name: "cmp2", input: "chart", default: { yMax: 5, smoothing: 1 } },
+  { name: "adadelta", input: "optimizer", def: adadelta, default: { lr: 1, rho: 0.9, eps: 1e-6 } },
+  { name: "cmp3", input: "chart", default: { yMax: 5, smoothing: 1 } },
+  { name: "rmsprop", input: "optimizer", def: rmsprop, default: { lr: 1e-2, alpha: 0.99, eps: 1e-8 } },
+  { name: "adam", input: "optimizer", def: adam, default: { lr: 1e-3 } },
+  { name: "cmp-eps", input: "chart", default: { yMax: 5, smoothing: 1 } },
+  { name: "cmp4", input: "chart", default: { yMax: 1, smoothing: 5 } },
+  { name: "cmp5", input: "chart", default: { yMax: 5, smoothing: 1 } },
+  { name: "cmp-all", input: "chart", default: { yMax: 3, smoothing: 5 } },
+  { name: "cmp-acc", input: "chart", default: { yMax: 3, smoothing: 1 } },
+  { name: "k", input: "range", label: "accumulation steps k", default: 4, range: [2, 16], step: 1 },
+] as InputRow[];
+
+/** The six runs' labels in page order: each keeps its colour on every chart. */
+export const mnistLabels = ["SGD", "SGD with momentum", "Adagrad", "Adadelta", "RMSprop", "Adam"];
+
+/**
+ * What the page derives from its settings: the races' common settings, the steps per run (the live charts'
+ * fixed x-axis), and the line that says what each run trains on.
+ */
+export function mnistPageSetup(
+  v: { epochs: number; batch: number; images: number; seed: number; augment: boolean; full: boolean },
+  meta: { normalization: MnistPageSettings["normalization"]; files: { train: { count: number } } },
+  files: MnistPageSettings["files"],
+) {
+  const perClass = Math.round(v.images / 10);
+  const trainCount = v.full ? meta.files.train.count : perClass * 10;
+  const epochs = v.full ? 5 : v.epochs;
+  const steps = Math.ceil(trainCount / v.batch) * epochs;
+  const settings: MnistPageSettings = { seed: v.seed, epochs, batchSize: v.batch, perClass, full: v.full, augment: v.augment, files, normalization: meta.normalization };
+  return {
+    settings,
+    steps,
+    plan: runPlanNote({ trainCount, epochs, batchSize: v.batch, steps, normalization: meta.normalization }),
+    /** Settings and optimizers of finished lanes, for the export's metadata. */
+    exportMeta: (lanes: readonly Pick<MnistLane, "label" | "spec" | "status">[]) => ({
+      epochs, batchSize: v.batch, images: trainCount, seed: v.seed, augment: v.augment, full: v.full,
+      optimizers: lanes.map((l) => ({ label: l.label, optimizer: l.spec.optimizer, options: l.spec.options, status: l.status })),
+    }),
+  };
+}
+
+/** The per-step rows a section's export offers. */
+export function mnistExportRows(lanes: readonly Pick<MnistLane, "label" | "points">[]) {
+  return lanes.flatMap((l) => l.points.map((p) => ({ optimizer: l.label, step: p.step, epoch: p.epoch, samples: p.samplesSeen, loss: p.loss })));
 }

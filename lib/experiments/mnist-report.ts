@@ -55,3 +55,41 @@ export function runPlanNote(o: { trainCount: number; epochs: number; batchSize: 
 export function downloadNote(loaded: number, total: number): string {
   return `Downloading the full training set: ${(loaded / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB…`;
 }
+
+type EvalLane = { label: string; key: string; status: string; points: readonly { samplesSeen: number; testAcc: number }[] };
+
+/**
+ * Momentum against Nesterov, from their test accuracies at the same evaluations: at the notebook's settings the
+ * two curves lie one on the other, and a reader should be told so rather than look for a hidden line.
+ */
+export function nesterovNote(lanes: readonly EvalLane[]): string | null {
+  const m = lanes.find((l) => l.key === "momentum");
+  const n = lanes.find((l) => l.key === "nesterov");
+  if (!m || !n || m.points.length < 2 || n.points.length < 2) return null;
+  const k = Math.min(m.points.length, n.points.length);
+  let gap = 0;
+  for (let i = 0; i < k; i++) gap = Math.max(gap, Math.abs(m.points[i].testAcc - n.points[i].testAcc));
+  const points = (gap * 100).toFixed(2);
+  return gap < 0.01
+    ? `Where you see Nesterov you are also seeing momentum: the two test-accuracy curves lie on top of each other, never more than ${points} percentage points apart over these ${k} evaluations. Added up over a run, Nesterov's steps differ from momentum's by a single velocity's worth (why, below), so the two end where the other does unless their gradients part.`
+    : `Momentum and Nesterov part visibly here: their test accuracies differ by up to ${points} percentage points over these ${k} evaluations.`;
+}
+
+/** The race's last evaluation, ranked by test accuracy, once every run has finished. */
+export function rankingNote(race: { done: boolean; lanes: readonly EvalLane[] }): string | null {
+  if (!race.done) return null;
+  const finals = race.lanes.filter((l) => l.status === "done" && l.points.length).map((l) => ({ label: l.label, acc: l.points.at(-1)!.testAcc }));
+  if (finals.length < 2) return null;
+  finals.sort((a, b) => b.acc - a.acc);
+  return `After the last step, by test accuracy: ${finals.map((f) => `${f.label} ${(f.acc * 100).toFixed(1)}%`).join(", ")}.`;
+}
+
+/** The line under the settings: steps per optimizer and when the race is scored. */
+export function evaluationPlanNote(o: { train: number; test: number; epochs: number; batchSize: number; steps: number; every: number }): string {
+  const n = (v: number) => v.toLocaleString("en-US");
+  return (
+    `${n(o.train)} training images × ${o.epochs} epoch${o.epochs > 1 ? "s" : ""} in batches of ${o.batchSize} = ${n(o.steps)} steps per optimizer; ` +
+    `evaluated on all ${n(o.train)} training and ${n(o.test)} test images at the start, every ${n(o.every)} samples and at the end ` +
+    `(${Math.floor((o.train * o.epochs) / o.every) + 1 + ((o.train * o.epochs) % o.every ? 1 : 0)} points per curve).`
+  );
+}

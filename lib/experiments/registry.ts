@@ -7,6 +7,7 @@ import { adamPitfall, adamVsTfjs, decay, snr } from "./adam.js";
 import { digitsCrossValidation, digitsRuns, digitsStale } from "./digits.js";
 import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "./newton.js";
 import { mnistRace } from "./mnist-from-scratch.js";
+import { nesterovAdamRace } from "./mnist-nesterov-adam.js";
 import { scheduleMnist, scheduleSurface } from "./schedules.js";
 import { adamVariants, lbfgsDigits, muonSpectrum, optimizerMemory } from "./beyond-adam.js";
 import type { Experiment } from "./types.js";
@@ -31,6 +32,7 @@ export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = 
   "digits-spectrum": digitsSpectrum,
   "gd-stability": gdStability,
   "mnist-race": mnistRace,
+  "mnist-nesterov-adam": nesterovAdamRace,
   "schedule-mnist": scheduleMnist,
   "schedule-surface": scheduleSurface,
   "adam-variants": adamVariants,
