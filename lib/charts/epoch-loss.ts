@@ -1,6 +1,7 @@
 /** Mean training loss per epoch, one line with dots per run (lane), each labelled at its last epoch (log y). */
 import * as Plot from "@observablehq/plot";
 import type { Lane } from "../experiments/types.js";
+import { valueAxis } from "./ticks.js";
 
 export interface EpochLossOptions extends Plot.PlotOptions {
   /** The planned number of epochs: the x-axis runs 1 … max(2, epochs) from the start. */
@@ -16,7 +17,7 @@ export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: numbe
     height: 300,
     grid: true,
     x: { label: "epoch", domain: [1, Math.max(2, epochs)] },
-    y: { label: "mean training loss", type: "log" },
+    y: { label: "mean training loss", type: "log", ...valueAxis },
     color: { legend: true, domain: labels },
     ...rest,
     marks: [
