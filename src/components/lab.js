@@ -55,9 +55,14 @@ let background = null;
  * @param {unknown} spec
  */
 export function runInBackground(name, spec) {
+  return backgroundLab().run(name, spec);
+}
+
+/** The second worker's connection (started on first use): for run controls on a run there (controls.js). */
+export function backgroundLab() {
   background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage, fallback: hereInstead});
   Object.assign(window, {__descentBackgroundLab: background});
-  return background.run(name, spec);
+  return background;
 }
 
 /** The engine badge, filled in once the worker has chosen its backend. */
