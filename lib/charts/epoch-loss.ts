@@ -15,6 +15,7 @@ export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: numbe
   return Plot.plot({
     width,
     height: 300,
+    marginRight: 70, // room for the run labels written after each line's last epoch
     grid: true,
     x: { label: "epoch", domain: [1, Math.max(2, epochs)] },
     y: { label: "mean training loss", type: "log", ...valueAxis },
