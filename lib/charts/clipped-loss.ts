@@ -5,6 +5,7 @@
  * straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { valueAxis } from "./ticks.js";
 
 export interface ClippedLossOptions extends Plot.PlotOptions {
   /** Series field (default "function"). */
@@ -24,7 +25,7 @@ export function clippedLoss(rows: readonly { step: number; loss: number }[], { z
     height: 280,
     grid: true,
     x: { label: "step", ...(xMax !== undefined && { domain: [0, xMax] }) },
-    y: { type: "log", label: yLabel, domain: [low, ceiling], tickFormat: "~g" },
+    y: { type: "log", label: yLabel, domain: [low, ceiling], ...valueAxis },
     color: { legend: true },
     clip: true,
     ...rest,

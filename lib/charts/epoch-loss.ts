@@ -1,6 +1,7 @@
 /** Mean training loss per epoch, one line with dots per run (lane), each labelled at its last epoch (log y). */
 import * as Plot from "@observablehq/plot";
 import type { Lane } from "../experiments/types.js";
+import { valueAxis } from "./ticks.js";
 
 export interface EpochLossOptions extends Plot.PlotOptions {
   /** The planned number of epochs: the x-axis runs 1 … max(2, epochs) from the start. */
@@ -14,9 +15,10 @@ export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: numbe
   return Plot.plot({
     width,
     height: 300,
+    marginRight: 70, // room for the run labels written after each line's last epoch
     grid: true,
     x: { label: "epoch", domain: [1, Math.max(2, epochs)] },
-    y: { label: "mean training loss", type: "log" },
+    y: { label: "mean training loss", type: "log", ...valueAxis },
     color: { legend: true, domain: labels },
     ...rest,
     marks: [

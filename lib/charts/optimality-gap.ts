@@ -5,6 +5,7 @@
  * options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { valueAxis } from "./ticks.js";
 
 export interface GapRow {
   method: string;
@@ -32,7 +33,7 @@ export function optimalityGap(rows: readonly GapRow[], { x = "step", xLabel = x,
     height: 280,
     grid: true,
     x: { type: "log", label: xLabel },
-    y: { type: "log", label: `L(θ) − L* (floored at 10⁻⁷)` },
+    y: { type: "log", label: `L(θ) − L* (floored at 10⁻⁷)`, ...valueAxis },
     color: { legend: true },
     ...rest,
     marks: [

@@ -4,6 +4,7 @@
  * Extra options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { valueAxis } from "./ticks.js";
 
 export interface SpectrumOptions extends Plot.PlotOptions {
   /** The learning rate η whose ceiling 2/η is drawn. */
@@ -21,7 +22,7 @@ export function spectrumChart(eigenvalues: ArrayLike<number>, { lr, floor = 1e-7
     height: 260,
     grid: true,
     x: { label: "eigenvalue rank (largest first)" },
-    y: { type: "log", label: "eigenvalue λ (floored at 10⁻⁷)" },
+    y: { type: "log", label: "eigenvalue λ (floored at 10⁻⁷)", ...valueAxis },
     color: { domain: ["stable", "unstable at this η"], range: ["steelblue", "crimson"], legend: true },
     ...rest,
     marks: [

@@ -3,6 +3,7 @@
  * `rows`: {label, n, ms, runs, bytes}. Extra options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { valueAxis } from "./ticks.js";
 
 export interface TimingRow {
   label: string;
@@ -25,7 +26,7 @@ export function timings(rows: readonly TimingRow[], { xLabel = "parameters n", y
     height: 300,
     grid: true,
     x: { label: xLabel, domain: [0, xMax] },
-    y: { type: "log", label: yLabel },
+    y: { type: "log", label: yLabel, ...valueAxis },
     color: { legend: true },
     ...rest,
     marks: [

@@ -17,7 +17,7 @@ import { sgd } from "../optimizers/sgd.js";
 import { splitDigits } from "../data/digits.js";
 import { crossValidate, digitsRuns as runDigits, staleOptimizerReplay, type CrossValidation, type DigitsRunChoice, type DigitsRunRow, type FoldResult, type StaleRow } from "../fast/experiments.js";
 import { nextMacrotask } from "../train/loop.js";
-import { failedLane, lane, now, reportEvery } from "./lanes.js";
+import { between, failedLane, lane, now, reportEvery } from "./lanes.js";
 import type { Experiment, Lane, LaneStatus, OptimizerChoice, Point, Snapshot } from "./types.js";
 
 /**
@@ -88,7 +88,7 @@ function runLane(row: DigitsRunRow, before: DigitsLane): DigitsLane {
 
 const stop = <L extends Lane>(l: L): L => (l.status === "running" || l.status === "waiting" ? { ...l, status: "stopped" } : l);
 
-export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function* ({ digits, runs, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
+export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function* ({ digits, runs, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal, control }) {
   const t0 = now();
   const due = reportEvery(reportEveryMs);
   const { train, test } = splitDigits(digits);
@@ -100,6 +100,9 @@ export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function
     await nextMacrotask();
     if (signal.aborted) break;
     if (due()) yield snapshot(false);
+    // The reader's pause / step (controls.js): a step is one epoch of the run in progress.
+    yield* between(control, () => snapshot(false));
+    if (signal.aborted) break;
   }
   if (signal.aborted) lanes = lanes.map(stop);
   yield snapshot(true);

@@ -33,8 +33,8 @@ import { createOptimizer } from "../optimizers/optimizer.js";
 import { adam } from "../optimizers/adam.js";
 import { sgd } from "../optimizers/sgd.js";
 import { nextMacrotask } from "../train/loop.js";
-import { failedLane, lane, now } from "./lanes.js";
-import type { Experiment, Lane, Snapshot } from "./types.js";
+import { applyChanges, between, failedLane, lane, now } from "./lanes.js";
+import type { Experiment, Lane, LaneChange, Snapshot } from "./types.js";
 
 /** The digits a spec carries: the training images (0–16) and labels, as splitDigits returns them. */
 export type DigitsTrain = Pick<Dataset, "images" | "labels" | "count">;
@@ -49,7 +49,7 @@ function digitsTensors(train: DigitsTrain): { X: tf.Tensor2D; y: tf.Tensor1D; di
   return { X, y, dispose: () => tf.dispose([X, y]) };
 }
 
-const done = <P extends Lane["points"][number]>(l: Lane<P>, signal: AbortSignal): Lane<P> => ({ ...l, status: signal.aborted ? "stopped" : "done" });
+const done = <L extends Lane<any>>(l: L, signal: AbortSignal): L => ({ ...l, status: signal.aborted ? "stopped" : "done" });
 
 // ———————————————————————————————————————————————————————————— second derivatives
 
@@ -397,7 +397,11 @@ export interface StabilityMeta {
 
 export type StabilitySnapshot = Snapshot<StabilityPoint, StabilityMeta>;
 
-export const gdStability: Experiment<StabilitySpec, StabilityPoint, StabilityMeta> = async function* ({ train, lr, steps = 300 }, { signal }) {
+/**
+ * The reader may pause, step and change η while it runs (controls.js): a change holds from the next step on, and
+ * for the quadratic model's run after the cross-entropy's too (the two runs compare one η).
+ */
+export const gdStability: Experiment<StabilitySpec, StabilityPoint, StabilityMeta> = async function* ({ train, lr, steps = 300 }, { signal, control }) {
   enableSecondOrderGradients();
   const t0 = now();
   const { X, y, dispose } = digitsTensors(train);
@@ -408,7 +412,11 @@ export const gdStability: Experiment<StabilitySpec, StabilityPoint, StabilityMet
   objective0.dispose();
   const lossAt0 = tf.tidy(() => softmaxRegressionLoss(tf.zeros([PARAMS]) as tf.Tensor1D, X, y, options).dataSync()[0]);
   const model = quadraticModel(lossAt0, g0, H);
-  const lanes: Lane<StabilityPoint>[] = [lane("cross-entropy", "cross-entropy"), { ...lane<StabilityPoint>("quadratic model", "quadratic model"), status: "waiting" }];
+  const lanes: (Lane<StabilityPoint> & { changes: LaneChange[] })[] = [
+    { ...lane<StabilityPoint>("cross-entropy", "cross-entropy"), changes: [] },
+    { ...lane<StabilityPoint>("quadratic model", "quadratic model"), status: "waiting", changes: [] },
+  ];
+  let gdOptions: Record<string, unknown> = { lr };
   const meta: StabilityMeta = {};
   const snapshot = (finished: boolean): StabilitySnapshot => ({
     lanes: lanes.map((l) => ({ ...l })),
@@ -422,7 +430,7 @@ export const gdStability: Experiment<StabilitySpec, StabilityPoint, StabilityMet
   try {
     for (let i = 0; i < lanes.length && !signal.aborted; i++) {
       lanes[i].status = "running";
-      const optimizer = createOptimizer(sgd, { lr });
+      const optimizer = createOptimizer(sgd, gdOptions);
       let lastTheta: tf.Tensor | null = null;
       try {
         for (const it of fullBatchIterates({ loss: (theta) => ((lastTheta = theta), losses[i](theta as unknown as tf.Tensor1D)), x0: new Float32Array(PARAMS), optimizer, steps, signal })) {
@@ -436,6 +444,10 @@ export const gdStability: Experiment<StabilitySpec, StabilityPoint, StabilityMet
           if (it.iteration % 20 === 0) yield snapshot(false);
           await nextMacrotask();
           if (signal.aborted) break;
+          yield* between(control, () => snapshot(false));
+          const before = lanes[i].changes.length;
+          applyChanges(control, [{ key: lanes[i].key, optimizer, changes: lanes[i].changes, nextStep: it.iteration + 1 }]);
+          for (const c of lanes[i].changes.slice(before)) if (!c.error) gdOptions = { ...gdOptions, ...c.options };
         }
         lanes[i] = done(lanes[i], signal);
       } catch (error) {

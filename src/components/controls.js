@@ -24,11 +24,12 @@ const css = `
 const fmt = (/** @type {number} */ v) => (v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4) ? v.toExponential(1) : String(+v.toPrecision(3)));
 
 /**
- * @param {{live?: LiveOption[], lane?: string}} [options] `live`: options a reader may change while the run
- *   goes on; `lane`: which lane they apply to ("*", every lane, by default).
+ * @param {{live?: LiveOption[], lane?: string, connection?: import("../../lib/experiments/client.js").Connection}} [options]
+ *   `live`: options a reader may change while the run goes on; `lane`: which lane they apply to ("*", every
+ *   lane, by default); `connection`: the worker the run is in (lab.js's `lab` by default; `backgroundLab()`).
  * @returns {RunControls}
  */
-export function runControls({live = [], lane = "*"} = {}) {
+export function runControls({live = [], lane = "*", connection = lab} = {}) {
   const root = /** @type {RunControls} */ (/** @type {unknown} */ (document.createElement("div")));
   root.className = "descent-controls";
   root.setAttribute("role", "group");
@@ -61,7 +62,7 @@ export function runControls({live = [], lane = "*"} = {}) {
   };
   const send = async (/** @type {"pause" | "play" | "step"} */ action) => {
     if (current === null || done) return;
-    paused = await lab.control(current, action);
+    paused = await connection.control(current, action);
     show();
   };
   play.onclick = () => send(paused ? "play" : "pause");
@@ -92,7 +93,7 @@ export function runControls({live = [], lane = "*"} = {}) {
       event.stopPropagation();
       const v = +fromSlider(Number(input.value)).toPrecision(3);
       out.textContent = fmt(v);
-      if (current !== null && !done) lab.set(current, lane, {[o.name]: v});
+      if (current !== null && !done) connection.set(current, lane, {[o.name]: v});
     });
     label.append(`${o.label} (live)`, input, out);
     root.append(label);

@@ -25,7 +25,8 @@ export function resultTable(rows, columns, extra = {}) {
     header: {label: "optimizer", lr: "lr", scale: "inputs", standardize: "standardised", gradScale: "loss",
       accuracy: "test accuracy", loss: "final loss", testLoss: "test loss", ms: "time", torch: "PyTorch", ...extra.header},
     format: {...fmt, standardize: (/** @type {boolean} */ v) => (v ? "yes" : "no"), ...extra.format},
-    select: false, sort: null, width: {label: 160}
+    // Columns as wide as their content (the table scrolls sideways on a phone instead of cutting every number).
+    select: false, sort: null, layout: "auto"
   });
 }
 

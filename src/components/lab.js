@@ -71,9 +71,14 @@ let background = null;
 export async function* runInBackground(name, spec) {
   // After the first worker has chosen (and cached its calibration): the second one reads that, measuring nothing.
   await lab.engine.catch(() => {});
+  yield* backgroundLab().run(name, spec);
+}
+
+/** The second worker's connection (started on first use): for run controls on a run there (controls.js). */
+export function backgroundLab() {
   background ??= connect(() => new Worker(workerUrl, {type: "module"}), {backend: requested, wasmPaths, storage: cachedCalibrations(), fallback: hereInstead});
   Object.assign(window, {__descentBackgroundLab: background});
-  yield* background.run(name, spec);
+  return background;
 }
 
 /** The engine badge, filled in once the worker has chosen its backend. */

@@ -57,4 +57,71 @@ describe("run controls", () => {
       await page.close();
     }
   });
+
+  /** The digits comparison's place: its status line "Training SGD: epoch 7 of 30…" as [label, epoch]. */
+  const trainingAt = (page: Page) =>
+    page.evaluate(() => {
+      const t = [...document.querySelectorAll(".descent-status")].map((e) => e.textContent ?? "").find((s) => /^Training .*: epoch \d+/.test(s)) ?? "";
+      const m = /^Training (.*): epoch (\d+)/.exec(t);
+      return m ? ([m[1], Number(m[2])] as const) : null;
+    });
+
+  test("pause, step (one epoch) and restart on /digits", async () => {
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/digits?epochs=30");
+    try {
+      const controls = page.locator(".descent-controls").first();
+      await page.waitForFunction(() => /running/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""), null, { timeout: 60_000 });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => /paused/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""));
+      await page.waitForTimeout(500);
+      const at = await trainingAt(page);
+      assert.ok(at, "the status line says where the comparison is");
+      await page.waitForTimeout(700);
+      assert.deepEqual(await trainingAt(page), at, "a paused run does not move");
+      await controls.locator("[data-control=step]").click();
+      await page.waitForFunction((at) => JSON.stringify(at) !== JSON.stringify((() => {
+        const t = [...document.querySelectorAll(".descent-status")].map((e) => e.textContent ?? "").find((s) => /^Training .*: epoch \d+/.test(s)) ?? "";
+        const m = /^Training (.*): epoch (\d+)/.exec(t);
+        return m ? [m[1], Number(m[2])] : null;
+      })()), at);
+      await page.waitForTimeout(500);
+      const next = await trainingAt(page);
+      // One epoch on: the same run's next epoch, or the next run's first when the step finished a run.
+      assert.ok(next && ((next[0] === at![0] && next[1] === at![1] + 1) || (next[0] !== at![0] && next[1] === 1)), `one epoch from ${at} to ${next}`);
+      const run = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
+      await controls.locator("[data-control=restart]").click();
+      await page.waitForFunction((n) => Number(document.querySelector("[data-main-chart]")?.getAttribute("data-run")) > n, run);
+      await page.waitForFunction(() => /running|finished/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""));
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("pause, step, a live η change (marked on the chart) and restart on /newton's gradient-descent stability run", async () => {
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/newton?lr=1");
+    try {
+      const controls = page.locator(".descent-controls").first();
+      // The run shares the second worker with the digits race and the timings: allow it time to start.
+      await page.waitForFunction(() => /running/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""), null, { timeout: 180_000 });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => /paused/.test(document.querySelector(".descent-controls .state")?.textContent ?? ""), null, { timeout: 60_000 });
+      const last = () => page.locator(".descent-status").filter({ hasText: /^Cross-entropy:/ }).first().innerText();
+      await page.waitForTimeout(500);
+      const at = await last();
+      await page.waitForTimeout(700);
+      assert.equal(await last(), at, "a paused run does not move");
+      await controls.locator("input[type=range]").first().evaluate((el: HTMLInputElement) => {
+        el.value = "2";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => [...document.querySelectorAll("svg text")].some((t) => /^cross-entropy: η → 2$/.test(t.textContent ?? "")), null, { timeout: 120_000 });
+      await controls.locator("[data-control=restart]").click();
+      await page.waitForFunction(() => ![...document.querySelectorAll("svg text")].some((t) => /η → 2$/.test(t.textContent ?? "")), null, { timeout: 60_000 });
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
 });

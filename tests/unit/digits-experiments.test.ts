@@ -24,6 +24,7 @@ import {
   staleRows,
   type DigitsRunsSnapshot,
 } from "../../lib/experiments/digits.js";
+import { Controls } from "../../lib/experiments/host.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { decode, encode } from "../../lib/experiments/wire.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
@@ -83,6 +84,28 @@ describe("digits-runs", () => {
     assert.ok(end.lanes[0].points.length <= 2, `${end.lanes[0].points.length} epochs`);
     assert.ok(end.lanes.slice(1).every((l) => l.status === "stopped" && l.points.length === 0));
   });
+});
+
+test("digits-runs under the reader's controls: paused, it waits; each step is one more epoch; play runs it to the end", async () => {
+  const controller = new AbortController();
+  const control = new Controls(controller.signal);
+  control.pause();
+  const it = digitsRuns({ digits, runs: [NOTEBOOK_OPTIMIZERS[0]], epochs: 4, seed: 1, reportEveryMs: 0 }, { signal: controller.signal, control })[Symbol.asyncIterator]();
+  const epochs = async () => ((await it.next()).value as DigitsRunsSnapshot).lanes[0].points.length;
+  // The first epoch's report, then the paused report at the same epoch: nothing more until the reader acts.
+  assert.equal(await epochs(), 1);
+  assert.equal(await epochs(), 1);
+  const waiting = it.next();
+  const raced = await Promise.race([waiting.then(() => "moved"), new Promise((r) => setTimeout(() => r("waited"), 300))]);
+  assert.equal(raced, "waited", "a paused run takes no epoch");
+  control.step();
+  assert.equal(((await waiting).value as DigitsRunsSnapshot).lanes[0].points.length, 2, "one step, one epoch");
+  control.play();
+  let end: DigitsRunsSnapshot | undefined;
+  for (let r = await it.next(); !r.done; r = await it.next()) end = r.value as DigitsRunsSnapshot;
+  assert.ok(end!.done);
+  assert.equal(end!.lanes[0].points.length, 4);
+  assert.equal(end!.lanes[0].status, "done");
 });
 
 describe("digits-cv, digits-stale and the page's helpers", () => {

@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { DIGITS, parseDigitsCsv, splitDigits } from "../../lib/data/digits.js";
 import { digitsSpectrum, gdStability, hessianSpeed, newtonDigits, newtonSines, secondDerivatives } from "../../lib/experiments/newton.js";
+import { Controls } from "../../lib/experiments/host.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { describeNewtonRun, digitsRaceRows, partialsRows, spectrumSummary, speedRows, speedSummary, stabilityReport } from "../../lib/experiments/newton-report.js";
 import type { Snapshot } from "../../lib/experiments/types.js";
@@ -157,5 +158,22 @@ describe("Newton page experiments", () => {
     const { snaps, leaked } = await cancelled((signal) => gdStability({ train, lr: 3 }, { signal }), 2);
     assert.equal(leaked, 0);
     assert.ok(snaps.at(-1)!.lanes[0].points.length <= 22, "stopped within a step of the abort (snapshots come every 20 steps)");
+  });
+
+  test("gd-stability with η changed to 1 after the first step: both runs take it (the quadratic model no longer diverges); a refused η is recorded and changes nothing", async () => {
+    const control = new Controls(signal);
+    control.set({ lane: "*", options: { lr: 1 } });
+    const s = await last(gdStability({ train, lr: 3 }, { signal, control }));
+    const [ce, quad] = s.lanes as (typeof s.lanes[number] & { changes: unknown[] })[];
+    assert.deepEqual(ce.changes, [{ step: 1, options: { lr: 1 } }]);
+    assert.deepEqual(quad.changes, []);
+    assert.equal(quad.status, "done", "η = 1 < 2/λ_max = 1.716 from its first step");
+    assert.equal(quad.points.length, 300);
+    const refused = new Controls(signal);
+    refused.set({ lane: "*", options: { lr: -1 } });
+    const r = await last(gdStability({ train, lr: 3, steps: 60 }, { signal, control: refused }));
+    const [ce2, quad2] = r.lanes as (typeof r.lanes[number] & { changes: { error?: string }[] })[];
+    assert.match(ce2.changes[0].error ?? "", /Invalid learning rate: -1/);
+    assert.equal(quad2.error, "diverged at step 54 (loss = Infinity)", "still η = 3");
   });
 });
