@@ -60,3 +60,5 @@ export * from "./charts/scales.js";
 export * from "./charts/memory.js";
 export * from "./charts/singular-values.js";
 export * from "./charts/gap.js";
+export * from "./charts/thin.js";
+export * from "./charts/agreement.js";
