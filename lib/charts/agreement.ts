@@ -35,27 +35,27 @@ export function laneChangeNotes(lane: Pick<LossLane, "changes">): { step: number
   return (lane.changes ?? []).filter((c) => !c.error).map((c) => ({ step: c.step, note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ") }));
 }
 
-export function agreementChart(lanes: readonly LossLane[], { width = 640, colors = ["steelblue", "orange"], points = 300 }: AgreementOptions = {}) {
+/** The two losses: the first lane a line, the second dots on it. */
+export function agreementLosses(lanes: readonly LossLane[], { width = 640, colors = ["steelblue", "orange"], points = 300 }: AgreementOptions = {}) {
   const [a, b] = lanes;
   const line = thin(a.points.filter((p) => p.loss > 0 && Number.isFinite(p.loss)), points);
   const dots = thin(b.points.filter((p) => p.loss > 0 && Number.isFinite(p.loss)), 40);
+  return Plot.plot({
+    width, height: 280, grid: true, marginLeft: 60,
+    y: { type: "log", label: "loss (summed squared error)", ...valueAxis },
+    color: { legend: true, domain: [a.label, b.label], range: colors },
+    marks: [Plot.lineY(line, { x: "step", y: "loss", stroke: () => a.label, strokeWidth: 2 }), Plot.dot(dots, { x: "step", y: "loss", fill: () => b.label, r: 3 }), ...changeMarks(laneChangeNotes(a))],
+  });
+}
+
+/** Their relative difference per step, log scale; the title counts the steps where they are equal. */
+export function agreementDifference(lanes: readonly LossLane[], { width = 640, points = 300 }: AgreementOptions = {}) {
   const rel = agreementRows(lanes);
   const equal = rel.filter((d) => d.rel === 0).length;
-  const changes = changeMarks(laneChangeNotes(a));
-  const div = document.createElement("div");
-  div.append(
-    Plot.plot({
-      width, height: 280, grid: true, marginLeft: 60,
-      y: { type: "log", label: "loss (summed squared error)", ...valueAxis },
-      color: { legend: true, domain: [a.label, b.label], range: colors },
-      marks: [Plot.lineY(line, { x: "step", y: "loss", stroke: () => a.label, strokeWidth: 2 }), Plot.dot(dots, { x: "step", y: "loss", fill: () => b.label, r: 3 }), ...changes],
-    }),
-    Plot.plot({
-      width, height: 180, grid: true, marginLeft: 60,
-      title: `Relative difference of the two losses${equal ? ` (identical at ${equal} of ${rel.length} steps, not drawn)` : ""}`,
-      y: { type: "log", label: "|a − b| / max(|a|, |b|)", ...valueAxis },
-      marks: [Plot.dot(thin(rel.filter((d) => d.rel > 0), points), { x: "step", y: "rel", r: 1.5, fill: "#555" }), ...changes],
-    }),
-  );
-  return div;
+  return Plot.plot({
+    width, height: 180, grid: true, marginLeft: 60,
+    title: `Relative difference of the two losses${equal ? ` (identical at ${equal} of ${rel.length} steps, not drawn)` : ""}`,
+    y: { type: "log", label: "|a − b| / max(|a|, |b|)", ...valueAxis },
+    marks: [Plot.lineY(thin(rel.filter((d) => d.rel > 0), points), { x: "step", y: "rel", stroke: "#555" }), ...changeMarks(laneChangeNotes(lanes[0]))],
+  });
 }
