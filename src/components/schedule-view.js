@@ -3,11 +3,11 @@
 // step — lanes coloured the same in every chart. The loss chart is marked as a main chart (run.js), so the
 // tests wait for the run. Each chart is its own live view (live.js): it redraws from the run's latest
 // snapshot, in its own animation frame if the frame's budget is spent.
-import {curves, lossChart, laneRows, stepSizeChart, tailMeans, thinLanes} from "../_descent/descent.js";
+import {curves, lossChart, laneRows, stepSizeChart, tailMeans, thinLanes, changeMarks, laneChangeNotes} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 
 /** What a redraw depends on: steps taken, lanes' statuses, done. A snapshot with the same key draws the same. */
-export const progress = (/** @type {any} */ s) => `${s.step}/${s.done}/${s.lanes.map((/** @type {any} */ l) => l.status).join()}`;
+export const progress = (/** @type {any} */ s) => `${s.step}/${s.done}/${s.lanes.map((/** @type {any} */ l) => `${l.status}${l.changes?.length ?? 0}`).join()}`;
 
 /**
  * @param {import("./live.js").Live<any>} run a live run of "schedule-mnist" or "schedule-surface" (lib/experiments/schedules.ts)
@@ -24,15 +24,16 @@ export function scheduleFigure(run, {width, steps, rate = true, momentum = false
   const prepared = (/** @type {any} */ s) => {
     if (!cache.has(s)) {
       const lanes = thinLanes(s.lanes, 300);
-      cache.set(s, {lanes, labels: s.lanes.map((/** @type {any} */ l) => l.label), rows: laneRows(lanes, "run")}); // tagged with the field the charts' series read (z: "run")
+      // Rows tagged with the field the charts' series read (z: "run"); the reader's live changes marked.
+      cache.set(s, {lanes, labels: s.lanes.map((/** @type {any} */ l) => l.label), rows: laneRows(lanes, "run"), marks: [...marks, ...changeMarks(laneChangeNotes(s.lanes[0]))]});
     }
     return cache.get(s);
   };
   const chart = (/** @type {(p: any, s: any) => Node} */ draw) => run.chart((s) => draw(prepared(s), s), {key: progress});
   const color = (/** @type {string[]} */ labels) => ({legend: true, domain: labels});
-  if (rate) div.append(chart(({rows, labels}) => curves(rows, {y: "lr", z: "run", height: 170, width, color: color(labels), marks})));
-  if (momentum) div.append(chart(({rows, labels}) => curves(rows, {y: "momentum", z: "run", height: 160, width, color: color(labels), marks})));
-  div.append(chart(({rows, labels}, s) => mainChart(logY
+  if (rate) div.append(chart(({rows, labels, marks}) => curves(rows, {y: "lr", z: "run", height: 170, width, color: color(labels), marks})));
+  if (momentum) div.append(chart(({rows, labels, marks}) => curves(rows, {y: "momentum", z: "run", height: 160, width, color: color(labels), marks})));
+  div.append(chart(({rows, labels, marks}, s) => mainChart(logY
     ? curves(rows.filter((/** @type {any} */ d) => d.loss > 0), {y: "loss", z: "run", logY, width, color: {...color(labels), legend: !rate}, marks})
     : lossChart(s.lanes, {smoothing, xMax: steps, labels, legend: !rate, width, marks}), s)));
   div.append(run.chart((s) => {
@@ -48,6 +49,6 @@ export function scheduleFigure(run, {width, steps, rate = true, momentum = false
     for (const l of s.lanes) if (l.error) out.append(status(`${l.label}: ${l.error}`, {error: true}));
     return out;
   }, {key: progress, placeholder: ""}));
-  for (const kind of stepSizes) div.append(chart(({rows, labels}) => stepSizeChart(rows, {perRate: kind === "per rate", labels, width, height: 220, marks})));
+  for (const kind of stepSizes) div.append(chart(({rows, labels, marks}) => stepSizeChart(rows, {perRate: kind === "per rate", labels, width, height: 220, marks})));
   return div;
 }
