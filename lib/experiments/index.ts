@@ -27,5 +27,5 @@ export * from "./newton-report.js";
 export { mnistRace, loadSource, mnistRaceSpec, mnistPytorchRun, accumulationChoices, type MnistPageSettings, type DatasetSource, type MnistChoice, type MnistRaceSpec, type MnistLane, type MnistRaceSnapshot } from "./mnist-from-scratch.js";
 export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
-export { scheduleMnist, scheduleSurface, bindSchedule, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
+export { scheduleMnist, scheduleSurface, bindSchedule, warmupLanes, oneCycleLanes, recipeLanes, changeLanes, mnistNetwork, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
 export { adamVariants, optimizerMemory, muonSpectrum, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";

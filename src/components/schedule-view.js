@@ -39,7 +39,7 @@ export function scheduleFigure(run, {width, steps, rate = true, momentum = false
   div.append(run.chart((s) => {
     const out = document.createElement("div");
     const lines = [];
-    if (highest) lines.push(`Highest batch loss: ${s.lanes.map((/** @type {any} */ l) => `${l.label} ${Math.max(...l.points.map((/** @type {any} */ p) => p.loss)).toFixed(2)}`).join(" · ")}.`);
+    if (highest) lines.push(`Highest batch loss: ${s.lanes.map((/** @type {any} */ l) => `${l.label} ${l.points.length ? Math.max(...l.points.map((/** @type {any} */ p) => p.loss)).toFixed(2) : "–"}`).join(" · ")}.`);
     if (logY) lines.push(`The loss at the last step: ${tailMeans(s.lanes, {n: 1})}.`);
     else if (after !== undefined) {
       const window = s.lanes.map((/** @type {any} */ l) => ({...l, points: l.points.slice(after, after + 10)}));
