@@ -26,7 +26,6 @@ const KNOWN: Record<string, RegExp[]> = {
   "/gradient-descent": [/^a line mark leaves its chart/],
   "/mnist-from-scratch": [/^a line mark leaves its chart/, /^legend entry ".*" has no series drawn/],
   "/newton": [/^chart draws no data/, /^SI prefix on y-axis ticks/],
-  "/schedules": [/^chart draws no data/, /^legend entry ".*" has no series drawn/],
 };
 
 /** The defects not on the known list, after printing the known ones. */
