@@ -63,3 +63,5 @@ export * from "./charts/singular-values.js";
 export * from "./charts/gap.js";
 export * from "./charts/parabola.js";
 export * from "./charts/optimizer-state.js";
+export * from "./charts/thin.js";
+export * from "./charts/agreement.js";

@@ -13,10 +13,30 @@ import { adam } from "../optimizers/adam.js";
 import { decayRuns, log10StepSizes, snrSweepRows, type DecayRow, type SnrPoint } from "../optimizers/moments.js";
 import { createOptimizer } from "../optimizers/optimizer.js";
 import { adamWithSquaredFirstMoment } from "../optimizers/pitfalls.js";
-import { maxRelativeDifference, RegressionRun, SEED001_DEMO, tfTrainAdam } from "../train/adam-demo.js";
+import { maxRelativeDifference, RegressionRun, SEED001_DEMO } from "../train/adam-demo.js";
 import { nextMacrotask } from "../train/loop.js";
-import { failedLane, lane, now, reportEvery } from "./lanes.js";
-import type { Experiment, Lane, Point, Snapshot } from "./types.js";
+import { applyChanges, between, failedLane, lane, now, reportEvery } from "./lanes.js";
+import type { Experiment, Lane, LaneChange, Point, Snapshot } from "./types.js";
+
+/**
+ * `tf.train.adam` (given torch's ε) with a learning rate the reader may change mid-run, as torch's
+ * `param_groups[0]["lr"] = …` does: TensorFlow.js's AdamOptimizer reads its `learningRate` field at every
+ * step and keeps its moments, so assigning it is the same change. Other options cannot change in flight.
+ */
+function liveTfAdam({ lr, betas, eps }: { lr: number; betas: readonly [number, number]; eps: number }) {
+  const opt = tf.train.adam(lr, betas[0], betas[1], eps);
+  return {
+    step: (vars: tf.Variable[], grads: tf.Tensor[]) => opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] }))),
+    setOptions(options: Record<string, unknown>) {
+      for (const [name, value] of Object.entries(options)) {
+        if (name !== "lr") throw new Error(`tf.train.adam cannot change ${name} while it runs`);
+        if (typeof value !== "number" || !(value >= 0)) throw new Error(`Invalid learning rate: ${value}`);
+        (opt as unknown as { learningRate: number }).learningRate = value;
+      }
+    },
+    dispose: () => opt.dispose(),
+  };
+}
 
 /** The random-data example's settings the reader changes; the sizes are SEED001_DEMO's. */
 /**
@@ -95,12 +115,13 @@ function stepSizesOf(optimizer: ReturnType<typeof createOptimizer>, { lr, step }
  * Adam and one by `tf.train.adam` (given torch's ε = 1e-8), step for step. A failure of either (diverged,
  * invalid) stops both: the other lane is "stopped".
  */
-export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> = async function* ({ lr, steps, seed, reportEveryMs = REPORT_EVERY_MS }, { signal }) {
+export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> = async function* ({ lr, steps, seed, reportEveryMs = REPORT_EVERY_MS }, { signal, control }) {
   const t0 = now();
   const due = reportEvery(reportEveryMs);
   const { betas, eps } = adam.defaults;
-  let ours = lane<LossPoint>("ours", OURS_LABEL);
-  let theirs = lane<LossPoint>("theirs", THEIRS_LABEL);
+  const changes = { ours: [] as LaneChange[], theirs: [] as LaneChange[] };
+  let ours: Lane<LossPoint> = { ...lane<LossPoint>("ours", OURS_LABEL), changes: changes.ours };
+  let theirs: Lane<LossPoint> = { ...lane<LossPoint>("theirs", THEIRS_LABEL), changes: changes.theirs };
   const meta: AdamVsTfjsMeta = { ms: { ours: 0, theirs: 0 }, stepSizes: null, maxParamDiff: NaN };
   const snapshot = (done: boolean): AdamVsTfjsSnapshot => ({
     lanes: [ours, theirs],
@@ -112,13 +133,13 @@ export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> =
   });
   const data = problem(seed);
   let ourOpt: ReturnType<typeof createOptimizer> | null = null;
-  let theirOpt: ReturnType<typeof tfTrainAdam> | null = null;
+  let theirOpt: ReturnType<typeof liveTfAdam> | null = null;
   let ourRun: RegressionRun | null = null;
   let theirRun: RegressionRun | null = null;
   let failing: "ours" | "theirs" | "both" = "both";
   try {
     ourOpt = createOptimizer(adam, { lr });
-    theirOpt = tfTrainAdam({ lr, betas, eps });
+    theirOpt = liveTfAdam({ lr, betas, eps });
     ourRun = new RegressionRun({ data, hidden: SEED001_DEMO.hidden, seed, optimizer: ourOpt });
     theirRun = new RegressionRun({ data, hidden: SEED001_DEMO.hidden, seed, optimizer: theirOpt });
     for (let t = 1; t <= steps; t++) {
@@ -137,6 +158,11 @@ export const adamVsTfjs: Experiment<RandomDataSpec, LossPoint, AdamVsTfjsMeta> =
         await nextMacrotask();
         if (signal.aborted) break;
         if (due()) yield snapshot(false);
+        yield* between(control, () => snapshot(false));
+        applyChanges(control, [
+          { key: "ours", optimizer: ourOpt, changes: changes.ours, nextStep: t + 1 },
+          { key: "theirs", optimizer: theirOpt, changes: changes.theirs, nextStep: t + 1 },
+        ]);
       }
     }
     const status = signal.aborted ? "stopped" : "done";

@@ -28,6 +28,6 @@ export { mnistRace, loadSource, mnistInputs, mnistLabels, mnistPageSetup, mnistE
 export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
 export { nesterovAdamRace, nesterovAdamChoices, nesterovAdamSpec, nesterovAdamInputs, nesterovAdamSettings, nesterovAdamSetup, nesterovAdamExport, type MnistMeta, type NesterovAdamSettings, type NesterovAdamSpec, type NesterovAdamLane, type NesterovAdamSnapshot, type EvalPoint } from "./mnist-nesterov-adam.js";
-export { scheduleMnist, scheduleSurface, bindSchedule, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
+export { scheduleMnist, scheduleSurface, bindSchedule, warmupLanes, oneCycleLanes, recipeLanes, changeLanes, mnistNetwork, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
 export { adamVariants, optimizerMemory, muonSpectrum, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";
 export { presetChoices } from "./choices.js";

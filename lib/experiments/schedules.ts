@@ -30,7 +30,11 @@ import { schedules } from "../schedules/index.js";
 import type { ScheduleSpec } from "../schedules/sequentiallr.js";
 import type { AnyScheduleDef } from "../schedules/types.js";
 import { surfaces } from "../surfaces.js";
-import { failedLane, lane as newLane, now } from "./lanes.js";
+import type { Dataset, Normalization } from "../data/dataset.js";
+import { adam } from "../optimizers/adam.js";
+import { sgd } from "../optimizers/sgd.js";
+import { recipeSchedule } from "../schedules/recipe.js";
+import { applyChanges as applyLiveChanges, between, failedLane, lane as newLane, now } from "./lanes.js";
 import type { Experiment, Lane, RunContext, Snapshot } from "./types.js";
 
 export interface OptionChange {
@@ -128,6 +132,8 @@ function flatValues(vars: readonly tf.Variable[]): Float32Array {
 interface Runner {
   next(): Promise<SchedulePoint | null>;
   dispose(): Promise<void> | void;
+  /** The lane's optimizer, for the reader's live option changes (RunControl). */
+  optimizer: Optimizer;
 }
 
 /**
@@ -138,7 +144,7 @@ async function* interleave(
   choices: readonly ScheduledChoice[],
   steps: number,
   start: (choice: ScheduledChoice) => { runner: Runner; first?: SchedulePoint },
-  { signal }: RunContext,
+  { signal, control }: RunContext,
   queue?: { queue: RunQueue; priority: number },
   reportMs = 150,
 ): AsyncGenerator<ScheduleSnapshot> {
@@ -205,6 +211,12 @@ async function* interleave(
         await runner.dispose();
         runners[i] = null;
       }
+      // The reader's pause / step and live option changes (the page's run controls), between two rounds of steps.
+      const round = Math.max(0, ...lanes.map((l) => l.points.at(-1)?.step ?? 0));
+      if (control) {
+        yield* between(control, () => snapshot(false));
+        applyLiveChanges(control, lanes.map((l, i) => ({ key: l.key, optimizer: runners[i]?.optimizer ?? null, changes: (lanes[i].changes ??= []), nextStep: round + 1 })));
+      }
       if (now() - last >= reportMs) {
         yield snapshot(false);
         await nextMacrotask(); // surface steps never wait: let a cancel message in
@@ -240,10 +252,9 @@ export const scheduleMnist: Experiment<ScheduleMnistSpec, SchedulePoint, Schedul
       const m = (model = mlp({ sizes, init, seed: initSeed })); // the same weights in every lane
       const gen = train({ params: m.params, loss: (x, y) => crossEntropy(forward(m, x), y), data, optimizer: opt, scheduler, steps, signal: context.signal });
       let before = measureSteps ? flatValues(m.params) : null;
-      let next = rates(opt);
       const runner: Runner = {
         async next() {
-          const used = next;
+          const used = rates(opt); // the rate this step uses: the schedule's, or one the reader just set
           const r = await gen.next();
           if (r.done) return null;
           const point: SchedulePoint = { step: r.value.step, loss: r.value.loss, ...used };
@@ -253,9 +264,9 @@ export const scheduleMnist: Experiment<ScheduleMnistSpec, SchedulePoint, Schedul
             before = after;
           }
           applyChanges(opt, choice.changes, r.value.step);
-          next = rates(opt);
           return point;
         },
+        optimizer: opt,
         async dispose() {
           await gen.return(undefined);
           dispose();
@@ -281,17 +292,16 @@ export const scheduleSurface: Experiment<ScheduleSurfaceSpec, SchedulePoint, Sch
       const opt = optimizer;
       const scheduler = bindSchedule(choice.schedule, opt);
       const gen = minimize({ params: [θ], loss: () => surface.f(θ as tf.Tensor1D), optimizer: opt, scheduler, steps: spec.steps, signal: context.signal });
-      let next = rates(opt);
       const runner: Runner = {
         async next() {
-          const used = next;
+          const used = rates(opt); // the rate this step uses: the schedule's, or one the reader just set
           const r = gen.next();
           if (r.done) return null;
           const [x, y] = r.value.params[0];
           applyChanges(opt, choice.changes, r.value.step);
-          next = rates(opt);
           return { step: r.value.step, loss: r.value.loss, ...used, x, y };
         },
+        optimizer: opt,
         dispose() {
           gen.return(undefined);
           opt.dispose();
@@ -306,3 +316,49 @@ export const scheduleSurface: Experiment<ScheduleSurfaceSpec, SchedulePoint, Sch
     }
   }, context);
 };
+
+/**
+ * The lanes of the page's figures, as plain specs for "schedule-mnist" (the page's wiring stays one line each).
+ * Warm-up: Adam at `lr`, without and with LinearLR from lr/warmup up to lr over `warmup` steps.
+ */
+export function warmupLanes({ lr, warmup, steps = 150 }: { lr: number; warmup: number; steps?: number }): ScheduledChoice[] {
+  const schedule = recipeSchedule({ steps, warmup, shape: "constant", floor: 1, lr }); // LinearLR
+  return [
+    { key: "none", label: "no warm-up", def: adam, options: { lr } },
+    { key: "warm", label: `warm-up over ${warmup} steps`, def: adam, options: { lr }, schedule },
+  ];
+}
+
+/** One cycle: SGD with momentum 0.9 at a constant η_max against OneCycleLR up to η_max (which also moves the momentum). */
+export function oneCycleLanes({ lr, steps = 200 }: { lr: number; steps?: number }): ScheduledChoice[] {
+  return [
+    { key: "constant", label: "constant η_max, μ = 0.9", def: sgd, options: { lr, momentum: 0.9 } },
+    { key: "cycle", label: "OneCycleLR", def: sgd, options: { lr, momentum: 0.9 }, schedule: { name: "onecyclelr", options: { max_lr: lr, total_steps: steps } } },
+  ];
+}
+
+/** The reader's recipe (a schedule spec, or null for none) for Adam beside Adam at its constant peak rate. */
+export function recipeLanes({ lr, schedule }: { lr: number; schedule: ScheduleSpec | null }): ScheduledChoice[] {
+  return [
+    { key: "constant", label: "constant", def: adam, options: { lr } },
+    { key: "yours", label: "your schedule", def: adam, options: { lr }, schedule },
+  ];
+}
+
+/** Adam at 0.001 unchanged, and changed to `lr` after step `step` by setOptions (state kept) or as a new optimizer. */
+export function changeLanes({ step, lr }: { step: number; lr: number }): ScheduledChoice[] {
+  const change = { step, options: { lr } }; // applied after step `step`
+  return [
+    { key: "same", label: "unchanged", def: adam, options: { lr: 0.001 } },
+    { key: "kept", label: "setOptions: state kept", def: adam, options: { lr: 0.001 }, changes: [change] },
+    { key: "reset", label: "new optimizer: state lost", def: adam, options: { lr: 0.001 }, changes: [{ ...change, reset: true }] },
+  ];
+}
+
+/**
+ * The MNIST network the schedules and beyond-Adam pages train: torch's default initialisation from seed 1, batches
+ * of 64 in a seeded order, the pixels normalised with the training set's mean and standard deviation.
+ */
+export function mnistNetwork(dataset: Dataset, { normalization }: { normalization: Normalization }, sizes: number[] = [784, 100, 10]): Pick<ScheduleMnistSpec, "sizes" | "init" | "initSeed" | "data"> {
+  return { sizes, init: "torch-default", initSeed: 1, data: { dataset, batchSize: 64, seed: 1, normalize: normalization } };
+}

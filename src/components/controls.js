@@ -55,10 +55,13 @@ export function runControls({live = [], lane = "*", connection = lab} = {}) {
   let current = null;
   let paused = false;
   let done = false;
+  // Called for every snapshot: assign only what changed (writing the same text still restyles and repaints the page).
+  const set = (/** @type {any} */ el, /** @type {string} */ k, /** @type {unknown} */ v) => { if (el[k] !== v) el[k] = v; };
   const show = () => {
-    play.textContent = paused ? "▶ Play" : "❚❚ Pause";
-    play.disabled = step.disabled = done || current === null;
-    state.textContent = done ? "finished" : paused ? "paused" : current === null ? "" : "running";
+    set(play, "textContent", paused ? "▶ Play" : "❚❚ Pause");
+    set(play, "disabled", done || current === null);
+    set(step, "disabled", done || current === null);
+    set(state, "textContent", done ? "finished" : paused ? "paused" : current === null ? "" : "running");
   };
   const send = async (/** @type {"pause" | "play" | "step"} */ action) => {
     if (current === null || done) return;

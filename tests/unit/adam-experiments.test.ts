@@ -85,6 +85,28 @@ describe("adam-vs-tfjs", () => {
     assert.deepEqual(lossTableRows(snap, 20).map((r) => r.step), [20, 40, 60]);
   });
 
+  test("a learning rate changed mid-run reaches both implementations from the next step, and they still agree", async () => {
+    const steps = 30;
+    let calls = 0;
+    // The host's RunControl as the page's runControls drives it: never paused, one change after step 10.
+    const control = {
+      paused: false,
+      turn: async () => {},
+      next: async () => {},
+      changes: () => (++calls === 10 ? [{ lane: "*", options: { lr: 5e-4 } }] : []),
+    };
+    const before = tf.memory().numTensors;
+    const changed = (await last(adamVsTfjs({ lr: SEED001_DEMO.lr, steps, seed: 1 }, { signal, control }))) as AdamVsTfjsSnapshot;
+    const plain = (await last(adamVsTfjs({ lr: SEED001_DEMO.lr, steps, seed: 1 }, { signal }))) as AdamVsTfjsSnapshot;
+    assert.equal(tf.memory().numTensors, before);
+    for (const l of changed.lanes) assert.deepEqual(l.changes, [{ step: 11, options: { lr: 5e-4 } }], l.label);
+    const [a, b] = changed.lanes.map((l) => l.points.map((p) => p.loss));
+    assert.deepEqual(a.slice(0, 11), plain.lanes[0].points.slice(0, 11).map((p) => p.loss), "steps 1–11 are unchanged");
+    assert.notEqual(a[11], plain.lanes[0].points[11].loss, "step 12 (after the first step at the new rate) differs");
+    assert.ok(agreement(changed).all < 1e-3, `both took the new rate: ${agreement(changed).all}`);
+    assert.notEqual(b[11], plain.lanes[1].points[11].loss);
+  });
+
   test("an aborted run stops within a step, reports itself stopped and frees its tensors", async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();

@@ -206,10 +206,13 @@ test("digits' export reads the CSV and reproduces the page's table: per-epoch lo
 
 test("DIGITS_PAGE_DEFAULTS are the digits page's defaults (its optimizers from lib, epochs and seed from its input table)", () => {
   const page = readFileSync("src/digits.md", "utf8");
+  // The page's input table lives in its view component (the page calls digitsInputs()).
+  const table = readFileSync("src/components/digits-view.js", "utf8");
   assert.deepEqual(NOTEBOOK_OPTIMIZERS.map((d) => ({ label: d.label, name: d.def.name, options: d.options })), DIGITS_PAGE_DEFAULTS.runs);
   assert.match(page, /NOTEBOOK_OPTIMIZERS as table/, "the page runs lib's NOTEBOOK_OPTIMIZERS");
-  assert.match(page, new RegExp(`\\{name: "epochs", input: "range", label: "epochs", default: ${DIGITS_PAGE_DEFAULTS.epochs},`));
-  assert.match(page, new RegExp(`\\{name: "seed", input: "range", label: "initial weights \\(seed\\)", default: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
+  assert.match(page, /const p = digitsInputs\(\)/, "the page's settings are digits-view.js's table");
+  assert.match(table, new RegExp(`\\{name: "epochs", input: "range", label: "epochs", default: ${DIGITS_PAGE_DEFAULTS.epochs},`));
+  assert.match(table, new RegExp(`\\{name: "seed", input: "range", label: "initial weights \\(seed\\)", default: ${DIGITS_PAGE_DEFAULTS.initSeed},`));
 });
 
 test("adam's export rebuilds the page's random data and weights; its loss follows the page's Adam", (t) => {

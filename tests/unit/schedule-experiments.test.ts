@@ -85,6 +85,22 @@ describe("schedule-surface", () => {
     // y has been oscillating about 0 since step ~15: its m̂ has averaged gradients of both signs, so |m̂/√v̂| < 1.
     assert.ok(Math.abs(kept[30].y! - kept[29].y!) < 0.04, `kept state: not a sign step (|Δy| = ${Math.abs(kept[30].y! - kept[29].y!)})`);
   });
+  test("the reader's live change (run controls) reaches every lane from the next step and is recorded where it took effect", async () => {
+    let calls = 0;
+    const control = { paused: false, turn: async () => {}, next: async () => {}, changes: () => (++calls === 10 ? [{ lane: "*", options: { lr: 0.02 } }] : []) };
+    const s = await last(scheduleSurface({ surface: "ill-conditioned", steps: 20, lanes: [
+      { key: "constant", label: "constant", def: sgd, options: { lr: 0.05 } },
+      { key: "step", label: "StepLR", def: sgd, options: { lr: 0.05 }, schedule: { name: "steplr", options: { step_size: 5, gamma: 0.5 } } },
+    ] }, { signal, control }));
+    const [constant, step] = s.lanes;
+    assert.deepEqual(constant.changes, [{ step: 11, options: { lr: 0.02 } }]);
+    assert.deepEqual(step.changes, [{ step: 11, options: { lr: 0.02 } }]);
+    assert.equal(constant.points[9].lr, 0.05, "step 10 at the old rate");
+    assert.equal(constant.points[10].lr, 0.02, "step 11 at the new one");
+    // StepLR is recursive, as torch's: it goes on from the rate set by hand (halved at step 16).
+    assert.equal(step.points[10].lr, 0.02);
+    assert.equal(step.points[15].lr, 0.01);
+  });
   test("a schedule with bad options makes its lane invalid, with torch's message; the others run", async () => {
     const s = await last(scheduleSurface({ surface: "rosenbrock", steps: 5, lanes: [lanes[0], { ...lanes[1], schedule: { name: "steplr", options: {} } }] }, { signal }));
     assert.equal(s.lanes[0].status, "done");
