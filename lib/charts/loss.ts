@@ -1,5 +1,5 @@
 /**
- * Per-batch loss curves of several runs, as seed 002's `plot_losses`: one line per run, a y-axis maximum to zoom
+ * Per-batch loss curves of several runs, as the optimizers-lab notebook's `plot_losses`: one line per run, a y-axis maximum to zoom
  * past early spikes (`yMax`, the notebook's `ymax`) and an optional moving average (`smoothing`, its
  * `moving_average(loss, w)`). Points above `yMax` are clipped, not dropped, so a spike shows as a line leaving
  * the chart.

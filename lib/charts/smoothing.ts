@@ -1,7 +1,7 @@
 /** Smoothing for noisy per-batch curves (no Plot import, so Node tests can use it). */
 
 /**
- * Moving average over `window` consecutive values, like seed 002's
+ * Moving average over `window` consecutive values, like the optimizers-lab notebook's
  * `np.convolve(x, np.ones(w), 'valid') / w`: n − w + 1 values, the i-th the mean of x[i … i+w−1].
  * A window of 1 (or less) returns a copy; a window longer than the data returns [].
  */

@@ -1,5 +1,5 @@
 /**
- * Seed 002's data augmentation, on typed arrays:
+ * The optimizers-lab notebook's data augmentation, on typed arrays:
  *
  *   transforms.RandomRotation(5)          → rotate by θ ~ U(−5°, 5°) about the image centre, nearest neighbour,
  *                                           pixels from outside the image are 0 (torchvision's defaults)
@@ -16,9 +16,9 @@
 export type Pixels = Uint8Array | Float32Array;
 
 export interface AugmentOptions {
-  /** Rotation range ±degrees; 0 turns rotation off. Seed 002: 5. */
+  /** Rotation range ±degrees; 0 turns rotation off. The optimizers-lab notebook: 5. */
   degrees?: number;
-  /** Zero padding before the random crop back to the original size; 0 turns it off. Seed 002: 2. */
+  /** Zero padding before the random crop back to the original size; 0 turns it off. The optimizers-lab notebook: 2. */
   padding?: number;
 }
 

@@ -18,7 +18,7 @@ export interface BatchOptions {
   shuffle?: boolean;
   /** Drop a last batch smaller than batchSize (torch's drop_last). Default false. */
   dropLast?: boolean;
-  /** Seed 002's random rotation and crop; off unless given. */
+  /** The optimizers-lab notebook's random rotation and crop; off unless given. */
   augment?: AugmentOptions | false;
   /**
    * (x / scale − mean) / std. Default: scale 255, mean 0, std 1 for Uint8 images (torch's ToTensor), the

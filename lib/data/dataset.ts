@@ -35,7 +35,7 @@ export function labelHistogram(ds: Pick<Dataset, "labels" | "classes">): number[
 
 /**
  * Mean and (population) standard deviation of every pixel of every image divided by `scale` — the numbers
- * seed 002 passes to Normalize (0.1307, 0.3081 for MNIST's training set). For Uint8 images it counts a
+ * the optimizers-lab notebook passes to Normalize (0.1307, 0.3081 for MNIST's training set). For Uint8 images it counts a
  * 256-bin histogram first, so the sums are exact integers and the result does not depend on summation order.
  */
 export function pixelStats(ds: Pick<Dataset, "images">, scale = 255): { mean: number; std: number } {

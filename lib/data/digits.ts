@@ -1,5 +1,5 @@
 /**
- * scikit-learn's "digits" (seed 000): 1,797 handwritten digits as 8×8 images of counts 0–16, read from the
+ * scikit-learn's "digits" (the Adam-on-digits notebook): 1,797 handwritten digits as 8×8 images of counts 0–16, read from the
  * project's own `data/digits.csv.gz` (see data/README.md) and checked on the way in.
  *
  * Pure functions only: the loader (src/data/digits.bin.ts) reads and unzips the file and hashes it, and
@@ -18,7 +18,7 @@ export const DIGITS = Object.freeze({
   classes: 10,
   /** Largest pixel value: each pixel counts the set bits of a 4×4 block of the 32×32 original. */
   maxPixel: 16,
-  /** Seed 000's `train_test_split(test_size=0.5, shuffle=False)`: the first 898 rows train, the last 899 test. */
+  /** The Adam-on-digits notebook's `train_test_split(test_size=0.5, shuffle=False)`: the first 898 rows train, the last 899 test. */
   train: 898,
   test: 899,
 });
@@ -83,13 +83,13 @@ export function sliceRows(ds: Dataset, start: number, end: number): Dataset {
   return { ...ds, images: ds.images.slice(start * f, end * f), labels: ds.labels.slice(start, end), count: end - start };
 }
 
-/** Seed 000's split, without shuffling: the first 898 rows train, the other 899 test. */
+/** The Adam-on-digits notebook's split, without shuffling: the first 898 rows train, the other 899 test. */
 export function splitDigits(ds: Dataset): { train: Dataset; test: Dataset } {
   checkDigits(ds);
   return { train: sliceRows(ds, 0, DIGITS.train), test: sliceRows(ds, DIGITS.train, ds.count) };
 }
 
-/** The images as float32 features, each value multiplied by `scale` (seed 000 divides or multiplies by 50 or 5). */
+/** The images as float32 features, each value multiplied by `scale` (the Adam-on-digits notebook divides or multiplies by 50 or 5). */
 export function toFeatures(ds: Pick<Dataset, "images">, scale = 1): Float32Array {
   const out = new Float32Array(ds.images.length);
   for (let i = 0; i < out.length; i++) out[i] = ds.images[i] * scale;
@@ -115,7 +115,7 @@ export function columnStats(x: ArrayLike<number>, features: number): { mean: Flo
 }
 
 /**
- * (x − mean) / (std + eps), feature by feature, with the statistics of the TRAINING rows (seed 000's cell,
+ * (x − mean) / (std + eps), feature by feature, with the statistics of the TRAINING rows (the Adam-on-digits notebook's cell,
  * eps = 1e-8). A feature that never varies in the training rows (three corner pixels of the digits are always
  * 0) has std 0: there it divides by eps, as the seed does, unless `constant: "zero"` maps it to 0 (sklearn's
  * StandardScaler divides by 1 instead, same result for a constant-0 column).

@@ -1,5 +1,5 @@
 /**
- * Seed 001's "random data" problem: inputs and targets drawn from N(0, 1), no relation between them
+ * The Understanding-Adam notebook's "random data" problem: inputs and targets drawn from N(0, 1), no relation between them
  * (`x = torch.randn(N, D_in); y = torch.randn(N, D_out)`). A network can still fit them: with N = 64 rows and
  * a 1000-input layer it has far more weights than targets, so the loss can go to ~0. Seeded, so the same
  * numbers come out in Node and in every browser.

@@ -13,7 +13,7 @@ export interface LinearData {
 }
 
 /**
- * Seed 003's regression problem: X ~ U[0, 10)ⁿˣᵈ, y = X·w + b with the bias b ~ N(0, 12²), no noise.
+ * The PyTorch-optimizers notebook's regression problem: X ~ U[0, 10)ⁿˣᵈ, y = X·w + b with the bias b ~ N(0, 12²), no noise.
  */
 export function linearData({ n = 100, weights = [0.77, -0.56], biasStd = 12, seed = 9999 } = {}): LinearData {
   const random = rng(seed);

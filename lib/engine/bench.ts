@@ -1,5 +1,5 @@
 /**
- * The bench workload (seed 002's MLP): 784-256-256-10, batch 128, Adam lr 1e-3, cross-entropy, one fixed
+ * The bench workload (the optimizers-lab notebook's MLP): 784-256-256-10, batch 128, Adam lr 1e-3, cross-entropy, one fixed
  * random batch. Runs on whatever backend is active; `npm run bench` calls it in Chromium per backend, and the
  * automatic backend choice calls it briefly on each backend to calibrate (backend.ts).
  *

@@ -54,7 +54,7 @@ export function digitsPyTorch({ runs, epochs, initSeed }: { runs: PyTorchOptimiz
   return { optimizers: runs, model: { kind: "linear", inputs: 64, outputs: 10, initSeed }, data: { name: "digits", epochs } };
 }
 
-/** adam's demo: seed 001's random-data regression, the page's data and weights from `seed`, loss every 50 steps. */
+/** adam's demo: the Understanding-Adam notebook's random-data regression, the page's data and weights from `seed`, loss every 50 steps. */
 export function adamDemoPyTorch({ lr, betas, eps, steps, seed, sizes }: { lr: number; betas: readonly number[]; eps: number; steps: number; seed: number; sizes: { n: number; dIn: number; hidden: number; dOut: number } }): PyTorchConfig {
   return {
     optimizer: { name: "adam", options: { lr, betas: [...betas], eps } },

@@ -2,7 +2,7 @@
  * The small-model fast path: dense networks (linear, or an MLP with ReLU between layers) computed in plain
  * JavaScript on Float32Arrays, one sample at a time, with the forward and backward pass fused in one call.
  *
- * A 64→10 softmax regression trained per sample (seed 000) takes ~1,300 multiply-adds per step: a tfjs
+ * A 64→10 softmax regression trained per sample (the Adam-on-digits notebook) takes ~1,300 multiply-adds per step: a tfjs
  * kernel launch costs more than that, so a step through tfjs is two orders of magnitude slower than the
  * arithmetic. Here a step is a loop over the weights and then `FloatOptimizer.step` — the SAME update rules as
  * every other page (lib/optimizers, through the FloatVec engine), so nothing about the optimizers is copied.

@@ -1,5 +1,5 @@
 /**
- * Seed 000's experiments on sklearn's digits, on the fast path: train a small dense net per sample with one
+ * The Adam-on-digits notebook's experiments on sklearn's digits, on the fast path: train a small dense net per sample with one
  * optimizer and report accuracy, loss and time; the seed's SGD cell replayed with and without its bug; k-fold
  * cross-validation. Every function is a generator that yields after each epoch, so a page can draw progress
  * and Framework can cancel a run between epochs.
@@ -22,9 +22,9 @@ export interface DigitsData {
 }
 
 export interface FeatureOptions {
-  /** Multiply every pixel by this (seed 000: 1/50, 50 for Adam; 1/5, 5 for SGD). */
+  /** Multiply every pixel by this (the Adam-on-digits notebook: 1/50, 50 for Adam; 1/5, 5 for SGD). */
   scale?: number;
-  /** (x − mean) / (std + 1e-8) per pixel, with the training rows' mean and std (seed 000's normalisation cell). */
+  /** (x − mean) / (std + 1e-8) per pixel, with the training rows' mean and std (the Adam-on-digits notebook's normalisation cell). */
   standardize?: boolean;
 }
 
@@ -45,11 +45,11 @@ export interface DenseRunSpec {
   def: AnyOptimizerDef;
   /** The optimizer's options on top of its defaults, e.g. { lr: 1e-3 }. */
   options?: Record<string, unknown>;
-  /** Default 15, as seed 000. */
+  /** Default 15, as the Adam-on-digits notebook. */
   epochs?: number;
   /** Seed of the initial weights (torch's nn.Linear default, U(−1/√64, 1/√64)). Default 1. */
   seed?: number;
-  /** Layer widths; default [64, 10], seed 000's one linear layer. */
+  /** Layer widths; default [64, 10], the Adam-on-digits notebook's one linear layer. */
   sizes?: number[];
   /** Multiply the gradient by this constant (the loss × c); default 1. */
   gradScale?: number;
@@ -62,7 +62,7 @@ export interface DenseRunState {
   lr: number;
   epoch: number;
   epochs: number;
-  /** Mean training loss of each epoch so far (seed 000's `train_model` return value is the last one). */
+  /** Mean training loss of each epoch so far (the Adam-on-digits notebook's `train_model` return value is the last one). */
   losses: number[];
   /** The last epoch's mean training loss (NaN before the first epoch ends). */
   loss: number;
@@ -141,7 +141,7 @@ export interface StaleOptions {
 }
 
 /**
- * Seed 000's SGD cell replayed: `optimizer = SGD(classifier.parameters())` once, then three new
+ * The Adam-on-digits notebook's SGD cell replayed: `optimizer = SGD(classifier.parameters())` once, then three new
  * `classifier = classifier_model(...)`, each trained with `train_model(L, optimizer, classifier, …)`. With the
  * bug, `optimizer.zero_grad()` and `optimizer.step()` keep acting on model 1 while `backward()` fills the new
  * model's gradients, so models 2 and 3 are evaluated with their random initial weights. Fixed: a new optimizer
@@ -277,7 +277,7 @@ export interface DigitsRunChoice extends Omit<OptimizerChoice, "key"> {
 export type DigitsRunRow = DenseRunState & { label: string; scale: number; standardize: boolean; gradScale: number };
 
 /**
- * Several runs on seed 000's split, one after the other, all from the same initial weights (`seed`): yields the
+ * Several runs on the Adam-on-digits notebook's split, one after the other, all from the same initial weights (`seed`): yields the
  * rows so far (finished runs, then the one in progress) after every epoch, and `done` at the end.
  */
 export function* digitsRuns(o: {

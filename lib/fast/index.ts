@@ -1,4 +1,4 @@
-/** The small-model fast path: dense nets on Float32Arrays, per-sample training, seed 000's digits experiments. */
+/** The small-model fast path: dense nets on Float32Arrays, per-sample training, the Adam-on-digits notebook's digits experiments. */
 export * from "./dense.js";
 export * from "./train.js";
 export * from "./experiments.js";

@@ -1,5 +1,5 @@
 /**
- * Training loops of the fast path: seed 000's `train_model` (per-sample steps, epochs over the rows in
+ * Training loops of the fast path: the Adam-on-digits notebook's `train_model` (per-sample steps, epochs over the rows in
  * order), as a generator that yields after every epoch so a page can draw and stay responsive.
  *
  * ```ts
@@ -25,12 +25,12 @@ export interface FitDenseOptions {
   y: ArrayLike<number>;
   loss?: DenseLoss;
   epochs: number;
-  /** Samples per step, averaged; 1 (default) is seed 000's per-sample training. */
+  /** Samples per step, averaged; 1 (default) is the Adam-on-digits notebook's per-sample training. */
   batchSize?: number;
-  /** Reshuffle the rows every epoch from this seed; by default the rows are visited in order, as in seed 000. */
+  /** Reshuffle the rows every epoch from this seed; by default the rows are visited in order, as in the Adam-on-digits notebook. */
   shuffleSeed?: number;
   /**
-   * The network the optimizer was created for, if not `net` — seed 000's pitfall: `zero_grad()` and `step()`
+   * The network the optimizer was created for, if not `net` — the Adam-on-digits notebook's pitfall: `zero_grad()` and `step()`
    * act on the parameters the optimizer holds, while `backward()` fills the gradients of the model being
    * trained. With `stepped` ≠ `net`, `net` never changes and its gradients pile up unused.
    */
@@ -47,7 +47,7 @@ export interface EpochReport {
   epoch: number;
   /** Optimizer steps so far. */
   steps: number;
-  /** Mean per-sample training loss over the epoch, before each sample's step (what seed 000 prints). */
+  /** Mean per-sample training loss over the epoch, before each sample's step (what the Adam-on-digits notebook prints). */
   loss: number;
   /** Time this epoch's computation took, ms (not counting time the consumer spent between epochs). */
   ms: number;

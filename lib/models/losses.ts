@@ -11,7 +11,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   });
 }
 
-/** Squared error, summed (seed 001, 003) or averaged (torch's default). */
+/** Squared error, summed (the Understanding-Adam and PyTorch-optimizers notebooks) or averaged (torch's default). */
 export function mse(pred: tf.Tensor, target: tf.Tensor, reduction: "sum" | "mean" = "mean"): tf.Scalar {
   return tf.tidy(() => {
     const sq = tf.square(tf.sub(pred, target));

@@ -8,8 +8,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { normals, rng, uniforms } from "../random.js";
 
 /**
- * - "kaiming-normal": W ~ N(0, 2/fan_in), b = 0 (torch.nn.init.kaiming_normal_(nonlinearity="relu"), seed 002)
- * - "torch-default": W, b ~ U(−1/√fan_in, 1/√fan_in) (nn.Linear's own reset_parameters, seed 004)
+ * - "kaiming-normal": W ~ N(0, 2/fan_in), b = 0 (torch.nn.init.kaiming_normal_(nonlinearity="relu"), the optimizers-lab notebook)
+ * - "torch-default": W, b ~ U(−1/√fan_in, 1/√fan_in) (nn.Linear's own reset_parameters, the gradient-descent tutorial)
  */
 export type Init = "kaiming-normal" | "torch-default";
 

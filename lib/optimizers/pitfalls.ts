@@ -2,13 +2,13 @@
  * Teaching definitions: optimizers written WRONG on purpose, so a page can run a common mistake beside the
  * correct rule and show what it does. None of them is in the `optimizers` registry; never train with them.
  *
- * `adamWithSquaredFirstMoment` is seed 002's Adam exercise as written in its notebook:
+ * `adamWithSquaredFirstMoment` is the optimizers-lab notebook's Adam exercise as written in its notebook:
  *
  *     avg_grad.mul_(self.beta_1).add_(grad*grad*(1 - self.beta_1))   # should be grad*(1 - self.beta_1)
  *
  * The first moment is built from g² instead of g, so m̂ ≥ 0 always and m̂/√v̂ ≈ E[g²]/√E[g²] = √E[g²] ≈ |g|: every
  * weight moves down by about lr·|g| per step whatever the sign of its gradient — the sign is lost and the gradient's
- * scale, which Adam divides out, comes back. On seed 001's example (lr 1e-4) it diverges within ~50 steps. Everything else is Adam's: defaults,
+ * scale, which Adam divides out, comes back. On the Understanding-Adam notebook's example (lr 1e-4) it diverges within ~50 steps. Everything else is Adam's: defaults,
  * ranges, validation, state (m, v, and vmax with amsgrad), L2 weight decay, maximize. The update below is
  * adam.ts's `adamStep` with exactly one line changed (marked).
  */
@@ -23,7 +23,7 @@ v_t &\leftarrow \beta_2\, v_{t-1} + (1-\beta_2)\, g_t^2 \\
 \end{aligned}`;
 
 // #region update
-/** Seed 002's exercise bug: Adam with the first moment built from g² instead of g. For teaching only. */
+/** The optimizers-lab notebook's exercise bug: Adam with the first moment built from g² instead of g. For teaching only. */
 export function squaredFirstMomentUpdate<T extends Vec<T>>(θ: T, g: T, { m, v, vmax }: AdamSlots<T>, t: number, o: AdamOptions): { θ: T; state: AdamSlots<T> } {
   const [β1, β2] = o.betas;
   if (o.maximize) g = g.neg();
@@ -38,10 +38,10 @@ export function squaredFirstMomentUpdate<T extends Vec<T>>(θ: T, g: T, { m, v, 
 }
 // #endregion update
 
-/** Seed 002's buggy Adam (first moment from g²). A teaching definition, deliberately not in `optimizers`. */
+/** The optimizers-lab notebook's buggy Adam (first moment from g²). A teaching definition, deliberately not in `optimizers`. */
 export const adamWithSquaredFirstMoment: OptimizerDef<AdamOptions, "m" | "v", "vmax"> = {
   name: "adam-squared-first-moment",
-  title: "Adam with m built from g² (seed 002's bug)",
+  title: "Adam with m built from g² (a course notebook's bug)",
   defaults,
   ranges,
   tex: texSquaredFirstMoment,

@@ -11,7 +11,7 @@
  * Each micro-batch's mean loss is weighted by its share of the samples (1/k when they are the same size), so
  * the summed gradient is exactly the gradient of the mean loss over all N samples: one step of batch size N.
  *
- * Seed 002's exercise (`"broken"`) calls `optimizer.zero_grad()` inside the loop, before every micro-batch,
+ * The optimizers-lab notebook's exercise (`"broken"`) calls `optimizer.zero_grad()` inside the loop, before every micro-batch,
  * and does not scale the loss. Each zero_grad throws away what the previous backward added, so the step uses
  * only the last micro-batch's gradient: k× the forward/backward work for one ordinary step. Kept so a page
  * can show it next to the fix.
@@ -85,7 +85,7 @@ function accumulateBroken(params: Parameters, micro: readonly MicroBatch[], loss
   let mean: tf.Scalar | undefined;
   // #region accumulate-broken
   for (const b of micro) {
-    params.zeroGrad(); // seed 002's bug: throws away the micro-batches before this one
+    params.zeroGrad(); // the bug: zeroing here throws away the micro-batches before this one
     const l = withTensors(b, (x, y) => params.backwardLoss(() => loss(x, y)));
     mean = addInto(mean, tf.tidy(() => tf.mul(l, b.size / total) as tf.Scalar));
     l.dispose();

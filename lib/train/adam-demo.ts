@@ -1,5 +1,5 @@
 /**
- * Seed 001's quick example, as a reusable run: a 2-layer ReLU network D_in → H → D_out (lib's `mlp` with
+ * The Understanding-Adam notebook's quick example, as a reusable run: a 2-layer ReLU network D_in → H → D_out (lib's `mlp` with
  * torch's nn.Linear initialisation) fitted to random data with a summed squared error, one full batch per
  * step, by any optimizer with a `step(vars, grads)` — ours, tfjs's `tf.train.adam`, or a teaching variant.
  *
@@ -18,7 +18,7 @@ import { disposeModel, forward, mlp, type MLP } from "../models/mlp.js";
 import { optimizerStep, tensorStep, type Stepper, type Stepped } from "./minimize.js";
 import { Parameters } from "./parameters.js";
 
-/** The settings of seed 001's example. */
+/** The settings of the Understanding-Adam notebook's example. */
 export const SEED001_DEMO = Object.freeze({ n: 64, dIn: 1000, hidden: 100, dOut: 10, lr: 1e-4, steps: 500 });
 
 /** tfjs's own Adam (`tf.train.adam`) behind the same `step(vars, grads)` as ours. ε is passed explicitly:

@@ -11,13 +11,13 @@ import type { Dataset, Normalization } from "../data/dataset.js";
 import { nextMacrotask } from "./macrotask.js";
 
 export interface ClassifierScore {
-  /** Mean cross-entropy over every sample (not the mean of batch means, which seed 004 prints). */
+  /** Mean cross-entropy over every sample (not the mean of batch means, which the gradient-descent tutorial prints). */
   loss: number;
   /** Fraction classified correctly. */
   accuracy: number;
 }
 
-/** What the training loop's `evaluate` callback returns, as seed 004 prints it. */
+/** What the training loop's `evaluate` callback returns, as the gradient-descent tutorial prints it. */
 export interface Evaluation {
   trainLoss: number;
   testLoss: number;

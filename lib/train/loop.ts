@@ -83,7 +83,7 @@ export interface TrainOptions {
   steps?: number;
   /** Micro-batches per optimizer step, k ≥ 1. Default 1. */
   accumulation?: number;
-  /** "correct" (default) or "broken": seed 002's zero-grad-every-micro-batch bug (accumulate.ts). */
+  /** "correct" (default) or "broken": the optimizers-lab notebook's zero-grad-every-micro-batch bug (accumulate.ts). */
   accumulate?: AccumulateMode;
   /** Called whenever samplesSeen passes a multiple of `evaluateEvery`; its result rides on that progress object. */
   evaluate?: (at: { step: number; epoch: number; samplesSeen: number }) => Evaluation | Promise<Evaluation>;

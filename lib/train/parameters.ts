@@ -1,7 +1,7 @@
 /**
  * Parameters with gradient buffers, in the torch style the seeds teach: gradients accumulate into `.grads`
  * until someone zeroes them. That is what makes gradient accumulation over micro-batches work, and what
- * makes forgetting `zeroGrad()` (or zeroing inside the accumulation loop, as seed 002's exercise does) a bug
+ * makes forgetting `zeroGrad()` (or zeroing inside the accumulation loop, as the optimizers-lab notebook's exercise does) a bug
  * you can see.
  */
 import * as tf from "@tensorflow/tfjs-core";

@@ -41,7 +41,7 @@ import { train, type DataSource, type Progress } from "./loop.js";
 export interface LaneSpec extends OptimizerChoice {
   /** Micro-batches per step (default 1). */
   accumulation?: number;
-  /** "correct" (default) or seed 002's "broken" accumulation. */
+  /** "correct" (default) or the optimizers-lab notebook's "broken" accumulation. */
   accumulate?: AccumulateMode;
 }
 
@@ -89,7 +89,7 @@ export interface RaceEvaluation {
   train?: Dataset;
   /** Scored for testLoss / testAcc (NaN when absent). */
   test?: Dataset;
-  /** Samples between evaluations (seed 004: 10,000). */
+  /** Samples between evaluations (the gradient-descent tutorial: 10,000). */
   every: number;
   /** Normalisation of the evaluated images (default: the training data's). */
   normalize?: Normalization;

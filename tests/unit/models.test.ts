@@ -31,7 +31,7 @@ describe("linear", () => {
   });
 });
 
-describe("mlp 784-100-10 (seed 004)", () => {
+describe("mlp 784-100-10 (the gradient-descent tutorial)", () => {
   it("has torch's default init: U(−1/√fan_in, 1/√fan_in) for weights and biases, spread over the range", () => {
     const m = mlp({ sizes: [784, 100, 10], init: "torch-default", seed: 4 });
     assert.deepEqual(m.params.map((p) => p.shape), [[784, 100], [100], [100, 10], [10]]);

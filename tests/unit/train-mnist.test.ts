@@ -1,5 +1,5 @@
 // The training loop with lib/optimizers on real MNIST, the way a page runs it: bytes of the .bin files
-// decoded, seed 004's MLP 784-100-10 (torch-default init), normalised with the computed statistics.
+// decoded, the gradient-descent tutorial's MLP 784-100-10 (torch-default init), normalised with the computed statistics.
 import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";

@@ -91,7 +91,7 @@ describe("accumulate(params, microBatches, loss, mode)", () => {
     pb.dispose();
   });
 
-  it('"broken" (seed 002\'s zero_grad inside the loop) leaves only the last micro-batch\'s gradient', () => {
+  it('"broken" (the optimizers-lab notebook\'s zero_grad inside the loop) leaves only the last micro-batch\'s gradient', () => {
     const [a, b] = [linear(12, 3, 5), linear(12, 3, 5)];
     const [pa, pb] = [new Parameters(a.params), new Parameters(b.params)];
     accumulate(pa, micro, ceLoss(a), "broken");
