@@ -11,7 +11,7 @@
  * Prints one JSON line per page and a check against the budgets: landing ≤ 0.6 MB, MNIST pages ≤ 2 MB.
  * Flags: --dist DIR (default dist/), --pages /,/adam (default all built pages), --raw (serve uncompressed).
  */
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { execFileSync } from "node:child_process";
@@ -68,15 +68,9 @@ try {
       if (counting) wire += e.response.encodedDataLength ?? 0; // the headers
     });
     await page.goto(origin + path, { waitUntil: "load" });
-    // Pages that train through lib/train (the MNIST races) mark their first step; the others draw their main
-    // chart after their first step.
-    const marked = readFileSync(join(dist, `${path === "/" ? "index" : path.slice(1)}.html`), "utf8").includes("race-view");
+    // Every page trains in its worker and draws its main chart once the first snapshot has arrived.
     const started = await page
-      .waitForFunction(
-        (marked) => (marked ? performance.getEntriesByName("descent:first-step").length > 0 : document.querySelector("[data-main-chart][data-state]") !== null),
-        marked,
-        { timeout: 300_000, polling: 50 },
-      )
+      .waitForFunction(() => document.querySelector("[data-main-chart][data-state]") !== null, undefined, { timeout: 300_000, polling: 50 })
       .then(() => true, () => false);
     if (!started) await page.waitForLoadState("networkidle");
     counting = false;
