@@ -4,6 +4,7 @@
 // the run in the worker. If no worker can start, the same experiments run on this thread, and the badge says so.
 import {connect, serveExperiments} from "../_descent/descent.js";
 import {badge} from "./badge.js";
+import {recordStart} from "./run.js";
 
 /** Framework rewrites these literals to the files it copies into the site; the worker needs absolute URLs. */
 const wasmPaths = Object.fromEntries(Object.entries({
@@ -54,7 +55,7 @@ Object.assign(window, {__descentLab: lab});
  * @param {unknown} spec plain data (optimizer definitions allowed: they travel by name)
  */
 export function run(name, spec) {
-  return lab.run(name, spec);
+  return recordStart(lab.run(name, spec));
 }
 
 /**
@@ -107,5 +108,5 @@ export function engineBadge() {
  */
 export async function* runAfter(promise, name, spec) {
   yield {pending: true};
-  yield* lab.run(name, spec(await promise));
+  yield* recordStart(lab.run(name, spec(await promise)));
 }

@@ -18,6 +18,24 @@ function mainName() {
   return /** @type {HTMLElement | null} */ (document.querySelector("[data-main-input]"))?.dataset.mainName;
 }
 
+/**
+ * Follows a worker run (lab.js), recording the main input's value as it is now, when the run starts: its first
+ * drawing may come after the next change (a run started by another input, still in flight when the reader
+ * types into the main one), and must not be labelled with that later value.
+ * @template {{run: number}} S
+ * @param {AsyncIterable<S>} snapshots
+ * @returns {AsyncGenerator<S>}
+ */
+export function recordStart(snapshots) {
+  const value = mainValue(); // now, not at the first next(): an async generator's body starts only then
+  return (async function* () {
+    for await (const s of snapshots) {
+      if (value !== undefined && !startedWith.has(s.run)) startedWith.set(s.run, value);
+      yield s;
+    }
+  })();
+}
+
 /** A fresh run number; each computation that restarts on an input change takes one. */
 export function nextRun() {
   const run = ++runs;
@@ -70,8 +88,8 @@ export function mainChart(chart, {run, done, step, totalSteps}) {
   const div = document.createElement("div");
   div.dataset.mainChart = "";
   div.dataset.run = String(run);
-  // A worker run (lab.js) numbers itself: its first drawing comes after the input change that started it, so
-  // the main input's value then is the value it runs with.
+  // A worker run (lab.js) numbers itself and records its value when it starts (recordStart); a run that did
+  // not (a page's own computation) is labelled at its first drawing.
   if (!startedWith.has(run)) {
     const value = mainValue();
     if (value !== undefined) startedWith.set(run, value);

@@ -237,11 +237,34 @@ describe("hostile links and typed values", () => {
           // Every run the main chart shows from this change on (its data-run), to count the runs one value starts.
           const seen = new Set<number>();
           (window as any).__mainRuns = seen;
-          const before = Number(document.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run ?? 0);
+          // Which experiment each run is (a run's id arrives with its first snapshot): one cell may draw several
+          // sections' charts (a schedule on MNIST and on a surface), each a run of its own.
+          const w = window as any;
+          if (!w.__runNames) {
+            const names = (w.__runNames = new Map<number, string>());
+            const lab = w.__descentLab;
+            const start = lab.run.bind(lab);
+            lab.run = (experiment: string, spec: unknown) =>
+              (async function* () {
+                for await (const snapshot of start(experiment, spec)) {
+                  names.set(snapshot.run, experiment);
+                  yield snapshot;
+                }
+              })();
+          }
+          // The main chart's own cell (Framework keeps a cell's root and replaces what it displays): while a
+          // rerun's chart waits for its first snapshot, the page's first [data-main-chart] is another section's.
+          const cell = document.querySelector("[data-main-chart]")?.closest(".observablehq") ?? document.body;
+          w.__mainCell = cell;
+          const shownRun = () => cell.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run;
+          const before = Number(shownRun() ?? 0);
           (window as any).__observer?.disconnect();
+          // Only runs of this value: the previous box's run, still in flight when this box was typed into, may
+          // draw its first snapshot after the change (and is cancelled by it); it was not started by it.
           const observer = new MutationObserver(() => {
-            const r = Number(document.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run ?? 0);
-            if (r !== before) seen.add(r);
+            const shown = shownRun();
+            const value = cell.querySelector<HTMLElement>("[data-main-chart]")?.dataset.mainValue;
+            if (shown !== undefined && Number(shown) !== before && value === String((window as any).__typedTarget)) seen.add(Number(shown));
           });
           observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-run"] });
           (window as any).__observer = observer;
@@ -249,6 +272,7 @@ describe("hostile links and typed values", () => {
           const field = el.querySelector("input[type=number]") as HTMLInputElement;
           const target = [row.range[0], row.range[1], row.default].find((x: number) => x !== el.value && d.accepts(name, String(x))?.ok);
           if (target === undefined) return null;
+          (window as any).__typedTarget = target;
           field.value = String(target);
           field.dispatchEvent(new Event("input", { bubbles: true }));
           const message = el.querySelector(".descent-input-message") as HTMLElement | null;
@@ -276,8 +300,12 @@ describe("hostile links and typed values", () => {
             .then(() => true, () => false);
           await v.page.waitForTimeout(1000);
           const after = await v.page.evaluate(() => {
+            const w = window as any;
             const c = document.querySelector<HTMLElement>("[data-main-chart]");
-            return { value: c?.dataset.mainValue, line: c?.querySelector("[data-run-line]")?.textContent ?? "", runs: [...(window as any).__mainRuns] as number[] };
+            const shown = Number((w.__mainCell as Element).querySelector<HTMLElement>("[data-main-chart]")?.dataset.run);
+            // The runs of the main chart's own experiment (the one it shows now) that this change started.
+            const runs = ([...w.__mainRuns] as number[]).filter((r) => w.__runNames.get(r) === w.__runNames.get(shown));
+            return { value: c?.dataset.mainValue, line: c?.querySelector("[data-run-line]")?.textContent ?? "", runs };
           });
           const line = `${result.mainName} = ${result.target}`;
           if (!shown) mainRan = "the main chart never showed this value's run";
