@@ -2,7 +2,7 @@
 // The landing page's race, wired: the race computed in the page's worker (lib/experiments/race.ts) for each
 // start the reader drags to, the start kept per surface and in the URL, and the export of the settled run.
 import {run} from "./lab.js";
-import {mainChart, nextRun} from "./run.js";
+import {mainChart, markDone, nextRun} from "./run.js";
 import {raceChart, raceColors, raceTracks} from "./race-chart.js";
 import {urlValue, setUrlValue} from "./url-state.js";
 import {exportMenu} from "./export.js";
@@ -63,11 +63,14 @@ export function landingRace({surface, entries, steps, hiddenAtFirst, width, inva
     pytorch: racePyTorch({surface: surface.key, start: [x0, y0], steps,
       runners: entries.filter((_, i) => result.tracks[i].error === null).map((e) => ({label: e.label, name: e.def.name, options: e.options}))})
   });
+  /** @type {HTMLDivElement | null} */
+  let main = null;
   const chart = raceChart(race, {
     steps,
     start: starts.get(surface.key) ?? surface.start,
     onStart: (/** @type {[number, number]} */ p) => starts.set(surface.key, p),
     onSettle: (/** @type {RaceResult} */ result, /** @type {[number, number]} */ p) => {
+      if (main) markDone(main); // drawn: until the worker's first result the frame is empty, not finished
       const moved = p[0] !== surface.start[0] || p[1] !== surface.start[1];
       if (moved) setUrlValue("surface", surface.key);
       setUrlValue("x0", moved ? formatNumber(p[0]) : null);
@@ -81,6 +84,7 @@ export function landingRace({surface, entries, steps, hiddenAtFirst, width, inva
     invalidation
   });
   const root = document.createElement("div");
-  root.append(mainChart(chart, {run: nextRun(), done: true}), exportSlot);
+  main = mainChart(chart, {run: nextRun(), done: false});
+  root.append(main, exportSlot);
   return root;
 }

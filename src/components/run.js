@@ -105,6 +105,21 @@ export function mainChart(chart, {run, done, step, totalSteps}) {
 }
 
 /**
+ * Marks a main chart finished after it was drawn: for a chart that draws itself from a run it started (the
+ * landing race animates what the worker computes), so readers and tests do not take its empty frame as final.
+ * @param {HTMLElement} div what mainChart returned, drawn with `done: false`
+ */
+export function markDone(div) {
+  div.dataset.state = "done";
+  div.setAttribute("aria-busy", "false");
+  const line = /** @type {(HTMLElement & {connectedCallback?: () => void}) | null} */ (div.querySelector("descent-run-line"));
+  if (line) {
+    line.dataset.progress = (line.dataset.progress ?? "").replace("running…", "done");
+    if (line.isConnected) line.connectedCallback?.();
+  }
+}
+
+/**
  * A one-line status: running, finished, or the reason a run stopped (divergence, bad hyperparameter).
  * @param {string} text
  * @param {{error?: boolean}} [options]

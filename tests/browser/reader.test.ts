@@ -100,10 +100,12 @@ function readerDefects(): string[] {
   // Plot figures: marks drawn, inside the frame, legends that match, no SI prefixes on values.
   const SI = /^[−-]?\d+(\.\d+)?\s?[kMGTPEmµunpfaZY]$/;
   const COUNT = /step|epoch|sample|iteration|image|batch|count|seconds|ms|time|n$/i;
-  // Not Plot's colour-ramp legends (svg.plot-…-ramp): a scale's key, with no marks of its own.
-  for (const svg of main.querySelectorAll("svg[class^=plot]:not([class$=-ramp]), svg.plot")) {
+  for (const svg of main.querySelectorAll("svg[class^=plot], svg.plot")) {
     const box = svg.getBoundingClientRect();
     if (box.width === 0) continue;
+    // A colour-ramp legend (Plot.legend of a continuous scale: class plot-…-ramp, maybe with classes of its own
+    // after it) is a scale's key, not a chart: it draws its gradient as an <image> outside any labelled mark group.
+    if (/-ramp\b/.test(svg.getAttribute("class") ?? "")) continue;
     const groups = [...svg.querySelectorAll(":scope > g[aria-label]")].filter((g) => !/axis|grid|frame|tip|rule/.test(g.getAttribute("aria-label") ?? ""));
     const blank = (m: Element) => /^(white|#fff|#ffffff|none)$/i.test(m.getAttribute("fill") ?? m.closest("[fill]")?.getAttribute("fill") ?? "") && !m.getAttribute("stroke");
     const drawn = groups.filter((g) => [...g.querySelectorAll("path, circle, rect, line, text, image, polygon")].some((m) => {
