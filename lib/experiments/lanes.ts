@@ -4,6 +4,10 @@
  * validation message, "Invalid learning rate: -1 (lr)") makes it "invalid".
  */
 import { DivergedError } from "../train/diverged.js";
+import type { AccumulateMode } from "../train/accumulate.js";
+import type { Lane as RaceLane } from "../train/race.js";
+import type { ClassifierChoice } from "./choices.js";
+import type { ClassifierPoint } from "./classifier-race.js";
 import type { Lane, LaneChange, Point, RunControl } from "./types.js";
 
 export function failedLane<L extends Lane<any>>(lane: L, error: unknown): L {
@@ -13,6 +17,53 @@ export function failedLane<L extends Lane<any>>(lane: L, error: unknown): L {
 
 export function lane<P extends Point>(key: string, label: string, points: P[] = []): Lane<P> {
   return { key, label, status: "running", error: null, points };
+}
+
+/** A trainingRace lane (lib/train/race.ts) as an experiment lane: its error as words, where it diverged, its points and timings. */
+export function raceLane(l: RaceLane) {
+  const stopped = l.status === "diverged" || l.status === "invalid";
+  return {
+    key: l.key,
+    label: l.label,
+    status: l.status,
+    error: stopped ? (l.error?.message ?? l.status) : null,
+    ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
+    points: l.points,
+    totalSteps: l.totalSteps,
+    elapsedMs: l.elapsedMs,
+  };
+}
+
+/** What a lane ran, as plain data (exports, the PyTorch program): the optimizer's name and options, and its accumulation. */
+export interface PlainChoice {
+  optimizer: string;
+  options: Record<string, unknown>;
+  accumulation?: number;
+  accumulate?: AccumulateMode;
+}
+
+export function plainChoice({ def, options, accumulation, accumulate }: ClassifierChoice): PlainChoice {
+  return { optimizer: def.name, options, ...(accumulation !== undefined && { accumulation }), ...(accumulate !== undefined && { accumulate }) };
+}
+
+/** A lane of the MNIST pages' races: its steps, its training and evaluation time, and what it ran. */
+export interface TrainingLane<P extends Point> extends Lane<P> {
+  step: number;
+  totalSteps: number;
+  /** Training time of this lane, ms (not time waiting for its turn). */
+  elapsedMs: number;
+  evalMs: number;
+  spec: PlainChoice;
+}
+
+/** A race's lane while its data still download: nothing run yet. */
+export function waitingLane<P extends Point>(c: ClassifierChoice): TrainingLane<P> {
+  return { key: c.key, label: c.label, status: "waiting", error: null, points: [], step: 0, totalSteps: 0, elapsedMs: 0, evalMs: 0, spec: plainChoice(c) };
+}
+
+/** A race's lane as trainingRace reports it, one point per step. */
+export function trainingLane(l: RaceLane): TrainingLane<ClassifierPoint> {
+  return { ...raceLane(l), step: l.step, evalMs: l.evalMs, spec: plainChoice(l.spec) };
 }
 
 export const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());

@@ -12,6 +12,7 @@ import { disposeModel, forward, mlp } from "../../lib/models/mlp.js";
 import { adagrad, adam, rmsprop, sgd } from "../../lib/optimizers/index.js";
 import { rng } from "../../lib/random.js";
 import { DivergedError } from "../../lib/train/diverged.js";
+import type { ClassifierChoice } from "../../lib/experiments/choices.js";
 import {
   formatDuration,
   plannedSteps,
@@ -19,7 +20,6 @@ import {
   stepsPerSecond,
   timeEstimate,
   trainingRace,
-  type LaneSpec,
   type RaceSnapshot,
   type TrainingRaceOptions,
 } from "../../lib/train/race.js";
@@ -38,7 +38,7 @@ function toy(n: number, seed = 1): Dataset {
 }
 
 const ds = toy(90);
-const base = (lanes: LaneSpec[], extra: Partial<TrainingRaceOptions> = {}): TrainingRaceOptions => ({
+const base = (lanes: ClassifierChoice[], extra: Partial<TrainingRaceOptions> = {}): TrainingRaceOptions => ({
   sizes: [16, 8, 3],
   init: "kaiming-normal",
   initSeed: 7,
@@ -48,7 +48,7 @@ const base = (lanes: LaneSpec[], extra: Partial<TrainingRaceOptions> = {}): Trai
   reportEveryMs: 0,
   ...extra,
 });
-const lane = (key: string, def: LaneSpec["def"], options: Record<string, unknown>, more: Partial<LaneSpec> = {}): LaneSpec => ({ key, label: key, def, options, ...more });
+const lane = (key: string, def: ClassifierChoice["def"], options: Record<string, unknown>, more: Partial<ClassifierChoice> = {}): ClassifierChoice => ({ key, label: key, def, options, ...more });
 
 async function last(run: AsyncGenerator<RaceSnapshot>): Promise<{ final: RaceSnapshot; count: number }> {
   let final: RaceSnapshot | undefined;
