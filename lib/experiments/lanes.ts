@@ -102,8 +102,8 @@ export async function* between<S>(control: RunControl | undefined, snapshot: () 
 }
 
 /** Every lane's points as rows, each tagged with its lane's label under `field` (a chart's series channel). */
-export function laneRows<P extends Point>(lanes: readonly Lane<P>[], field = "optimizer"): (P & Record<string, string | number>)[] {
-  return lanes.flatMap((l) => l.points.map((p) => ({ ...p, [field]: l.label })));
+export function laneRows<P extends Point, F extends string = "optimizer">(lanes: readonly Lane<P>[], field = "optimizer" as F): (P & Record<string, string | number> & Record<F, string>)[] {
+  return lanes.flatMap((l) => l.points.map((p) => ({ ...p, [field]: l.label }) as P & Record<string, string | number> & Record<F, string>));
 }
 
 /**
