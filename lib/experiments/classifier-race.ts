@@ -9,7 +9,7 @@
 import type { Lane as RaceLane, TrainingRaceOptions } from "../train/race.js";
 import { trainingRace } from "../train/race.js";
 import type { ClassifierChoice } from "./choices.js";
-import { raceLane } from "./lanes.js";
+import { raceLane, raceProgress } from "./lanes.js";
 import type { Experiment, Lane, Snapshot } from "./types.js";
 
 export type ClassifierRaceSpec = Omit<TrainingRaceOptions, "signal" | "queue" | "priority" | "lanes"> & { choices: ClassifierChoice[] };
@@ -24,14 +24,6 @@ function toLane(l: RaceLane): ClassifierLane {
 
 export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal, control }) {
   for await (const s of trainingRace({ ...setup, lanes: choices, signal, control })) {
-    const lanes = s.lanes.map(toLane);
-    yield {
-      lanes,
-      step: s.lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: s.lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      meta: { queued: s.queued },
-    } satisfies ClassifierRaceSnapshot;
+    yield { lanes: s.lanes.map(toLane), ...raceProgress(s), meta: { queued: s.queued } } satisfies ClassifierRaceSnapshot;
   }
 };

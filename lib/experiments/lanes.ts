@@ -1,11 +1,12 @@
 /**
- * How a lane ends, decided in one place for every experiment: a `DivergedError` (lib/train/diverged.ts, "diverged
- * at step k (loss = NaN)") makes it "diverged", any other error thrown while setting it up (an optimizer's own
- * validation message, "Invalid learning rate: -1 (lr)") makes it "invalid".
+ * Lanes, built in one place for every experiment. How a lane ends: a `DivergedError` (lib/train/diverged.ts,
+ * "diverged at step k (loss = NaN)") makes it "diverged", any other error thrown while setting it up (an
+ * optimizer's own validation message, "Invalid learning rate: -1 (lr)") makes it "invalid". A classifier race's
+ * lanes (lib/train/race.ts) become experiment lanes here too (raceLane, and the MNIST pages' trainingLane).
  */
 import { DivergedError } from "../train/diverged.js";
 import type { AccumulateMode } from "../train/accumulate.js";
-import type { Lane as RaceLane } from "../train/race.js";
+import type { Lane as RaceLane, RaceSnapshot } from "../train/race.js";
 import type { ClassifierChoice } from "./choices.js";
 import type { ClassifierPoint } from "./classifier-race.js";
 import type { Lane, LaneChange, Point, RunControl } from "./types.js";
@@ -64,6 +65,11 @@ export function waitingLane<P extends Point>(c: ClassifierChoice): TrainingLane<
 /** A race's lane as trainingRace reports it, one point per step. */
 export function trainingLane(l: RaceLane): TrainingLane<ClassifierPoint> {
   return { ...raceLane(l), step: l.step, evalMs: l.evalMs, spec: plainChoice(l.spec) };
+}
+
+/** A trainingRace snapshot's progress as an experiment snapshot's: steps taken and planned over all lanes, done, wall time. */
+export function raceProgress(s: RaceSnapshot): { step: number; totalSteps: number; done: boolean; elapsedMs: number } {
+  return { step: s.lanes.reduce((n, l) => n + l.step, 0), totalSteps: s.lanes.reduce((n, l) => n + l.totalSteps, 0), done: s.done, elapsedMs: s.wallMs };
 }
 
 export const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());

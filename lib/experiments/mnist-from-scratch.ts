@@ -17,7 +17,7 @@ import { RunQueue, trainingRace, type TrainingRaceOptions } from "../train/race.
 import { nextMacrotask } from "../train/loop.js";
 import type { ClassifierChoice } from "./choices.js";
 import type { ClassifierPoint } from "./classifier-race.js";
-import { trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
+import { raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
 import type { Experiment, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 import { adadelta } from "../optimizers/adadelta.js";
 import { adagrad } from "../optimizers/adagrad.js";
@@ -161,16 +161,7 @@ export const mnistRace = async function* ({ choices, data, queue, ...setup }: Mn
     reportEveryMs: setup.reportEveryMs ?? 250,
     ...(queue !== undefined && { queue: queues.get(queue) ?? queues.set(queue, new RunQueue()).get(queue)! }),
   }), 1000)) {
-    const lanes = s.lanes.map(trainingLane);
-    yield {
-      lanes,
-      step: lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      queued: s.queued,
-      loading: null,
-    } satisfies MnistRaceSnapshot;
+    yield { lanes: s.lanes.map(trainingLane), ...raceProgress(s), queued: s.queued, loading: null } satisfies MnistRaceSnapshot;
   }
 } satisfies Experiment<MnistRaceSpec, ClassifierPoint>;
 

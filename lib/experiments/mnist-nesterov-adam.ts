@@ -14,7 +14,7 @@ import { optimizerCheck, type InputRow } from "../url/inputs.js";
 import { evaluationPlanNote } from "./mnist-report.js";
 import { trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
 import { nextMacrotask } from "../train/loop.js";
-import { trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
+import { raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
 import { loadSource, type DatasetSource } from "./mnist-from-scratch.js";
 import type { Experiment, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 
@@ -82,15 +82,7 @@ export const nesterovAdamRace = async function* (
     control,
     reportEveryMs: setup.reportEveryMs ?? 100,
   })) {
-    const lanes = s.lanes.map((l) => toLane(l, train.count));
-    yield {
-      lanes,
-      step: lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      loading: null,
-    };
+    yield { lanes: s.lanes.map((l) => toLane(l, train.count)), ...raceProgress(s), loading: null };
   }
 } satisfies Experiment<NesterovAdamSpec, EvalPoint>;
 
