@@ -6,31 +6,17 @@
  * Lanes' points are one per optimizer step ({step, epoch, samplesSeen, loss}); evaluations, when asked for,
  * ride on `series.evals` ({step, samplesSeen, trainLoss, trainAcc, testLoss, testAcc}).
  */
-import type { LaneSpec, Lane as RaceLane, TrainingRaceOptions } from "../train/race.js";
+import type { Lane as RaceLane, TrainingRaceOptions } from "../train/race.js";
 import { trainingRace } from "../train/race.js";
-import { DivergedError } from "../train/diverged.js";
+import type { ClassifierChoice } from "./choices.js";
+import { raceLane, raceProgress } from "./lanes.js";
 import type { Experiment, Lane, Snapshot } from "./types.js";
 
-export type ClassifierRaceSpec = Omit<TrainingRaceOptions, "signal" | "queue" | "priority" | "lanes"> & { choices: LaneSpec[] };
+export type ClassifierRaceSpec = Omit<TrainingRaceOptions, "signal" | "queue" | "priority" | "lanes"> & { choices: ClassifierChoice[] };
 export type ClassifierPoint = { step: number; epoch: number; samplesSeen: number; loss: number };
 export type ClassifierEval = { step: number; samplesSeen: number; trainLoss: number; trainAcc: number; testLoss: number; testAcc: number };
 export type ClassifierLane = Lane<ClassifierPoint> & { evals: ClassifierEval[]; totalSteps: number; elapsedMs: number };
 export type ClassifierRaceSnapshot = Snapshot<ClassifierPoint, { queued: boolean }> & { lanes: ClassifierLane[] };
-
-/** A trainingRace lane as an experiment lane: its error as words, where it diverged, its points and timings. */
-export function raceLane(l: RaceLane) {
-  const stopped = l.status === "diverged" || l.status === "invalid";
-  return {
-    key: l.key,
-    label: l.label,
-    status: l.status,
-    error: stopped ? (l.error?.message ?? l.status) : null,
-    ...(l.error instanceof DivergedError ? { divergedAt: l.error.step } : {}),
-    points: l.points,
-    totalSteps: l.totalSteps,
-    elapsedMs: l.elapsedMs,
-  };
-}
 
 function toLane(l: RaceLane): ClassifierLane {
   return { ...raceLane(l), evals: l.evals, changes: l.changes };
@@ -38,14 +24,6 @@ function toLane(l: RaceLane): ClassifierLane {
 
 export const classifierRace: Experiment<ClassifierRaceSpec, ClassifierPoint, { queued: boolean }> = async function* ({ choices, ...setup }, { signal, control }) {
   for await (const s of trainingRace({ ...setup, lanes: choices, signal, control })) {
-    const lanes = s.lanes.map(toLane);
-    yield {
-      lanes,
-      step: s.lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: s.lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      meta: { queued: s.queued },
-    } satisfies ClassifierRaceSnapshot;
+    yield { lanes: s.lanes.map(toLane), ...raceProgress(s), meta: { queued: s.queued } } satisfies ClassifierRaceSnapshot;
   }
 };

@@ -13,11 +13,12 @@
 import { augmentDefaults } from "../data/augment.js";
 import { decodeDataset } from "../data/format.js";
 import { stratifiedSubset, type Dataset } from "../data/dataset.js";
-import type { AccumulateMode } from "../train/accumulate.js";
-import { RunQueue, trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
+import { RunQueue, trainingRace, type TrainingRaceOptions } from "../train/race.js";
 import { nextMacrotask } from "../train/loop.js";
-import { raceLane, type ClassifierPoint } from "./classifier-race.js";
-import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
+import type { ClassifierChoice } from "./choices.js";
+import type { ClassifierPoint } from "./classifier-race.js";
+import { raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
+import type { Experiment, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 import { adadelta } from "../optimizers/adadelta.js";
 import { adagrad } from "../optimizers/adagrad.js";
 import { adam } from "../optimizers/adam.js";
@@ -34,24 +35,14 @@ export interface DatasetSource {
   perClass?: number;
 }
 
-export type MnistChoice = OptimizerChoice & { accumulation?: number; accumulate?: AccumulateMode };
-
 export interface MnistRaceSpec extends Omit<TrainingRaceOptions, "signal" | "queue" | "lanes" | "data"> {
   data: Omit<TrainingRaceOptions["data"], "dataset"> & { source: DatasetSource };
-  choices: MnistChoice[];
+  choices: ClassifierChoice[];
   /** Races with the same queue name train one at a time, lowest `priority` first. */
   queue?: string;
 }
 
-export interface MnistLane extends Lane<ClassifierPoint> {
-  step: number;
-  totalSteps: number;
-  /** Training time of this lane, ms (not time waiting for its turn). */
-  elapsedMs: number;
-  evalMs: number;
-  /** What the lane ran, as plain data (for exports): the optimizer's name and options, and its accumulation. */
-  spec: { optimizer: string; options: Record<string, unknown>; accumulation?: number; accumulate?: AccumulateMode };
-}
+export type MnistLane = TrainingLane<ClassifierPoint>;
 
 export type MnistRaceSnapshot = Omit<Snapshot<ClassifierPoint>, "lanes"> & {
   lanes: MnistLane[];
@@ -150,35 +141,12 @@ async function* heartbeat<T>(source: AsyncIterable<T>, ms: number): AsyncGenerat
   }
 }
 
-function toLane(l: RaceLane): MnistLane {
-  const { def, options, accumulation, accumulate } = l.spec;
-  return {
-    ...raceLane(l),
-    step: l.step,
-    evalMs: l.evalMs,
-    spec: { optimizer: def.name, options, ...(accumulation !== undefined && { accumulation }), ...(accumulate !== undefined && { accumulate }) },
-  };
-}
-
-const waitingLane = (c: MnistChoice): MnistLane => ({
-  key: c.key,
-  label: c.label,
-  status: "waiting",
-  error: null,
-  points: [],
-  step: 0,
-  totalSteps: 0,
-  elapsedMs: 0,
-  evalMs: 0,
-  spec: { optimizer: c.def.name, options: c.options },
-});
-
 export const mnistRace = async function* ({ choices, data, queue, ...setup }: MnistRaceSpec, { signal, control }: RunContext): AsyncGenerator<MnistRaceSnapshot, void, undefined> {
   const t0 = performance.now();
   const load = loadSource(data.source, signal);
   let r = await load.next();
   for (; !r.done; r = await load.next()) {
-    yield { lanes: choices.map(waitingLane), step: 0, totalSteps: 0, done: false, elapsedMs: performance.now() - t0, queued: true, loading: r.value } satisfies MnistRaceSnapshot;
+    yield { lanes: choices.map((c) => waitingLane<ClassifierPoint>(c)), step: 0, totalSteps: 0, done: false, elapsedMs: performance.now() - t0, queued: true, loading: r.value } satisfies MnistRaceSnapshot;
   }
   const dataset = r.value;
   if (!dataset) return;
@@ -193,16 +161,7 @@ export const mnistRace = async function* ({ choices, data, queue, ...setup }: Mn
     reportEveryMs: setup.reportEveryMs ?? 250,
     ...(queue !== undefined && { queue: queues.get(queue) ?? queues.set(queue, new RunQueue()).get(queue)! }),
   }), 1000)) {
-    const lanes = s.lanes.map(toLane);
-    yield {
-      lanes,
-      step: lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      queued: s.queued,
-      loading: null,
-    } satisfies MnistRaceSnapshot;
+    yield { lanes: s.lanes.map(trainingLane), ...raceProgress(s), queued: s.queued, loading: null } satisfies MnistRaceSnapshot;
   }
 } satisfies Experiment<MnistRaceSpec, ClassifierPoint>;
 
@@ -221,7 +180,7 @@ export interface MnistPageSettings {
 }
 
 /** The spec of one section's race: the notebook's MLP 784-256-256-10 (Kaiming-normal) on the page's data and seeds. */
-export function mnistRaceSpec(choices: MnistChoice[], priority: number, s: MnistPageSettings): MnistRaceSpec {
+export function mnistRaceSpec(choices: ClassifierChoice[], priority: number, s: MnistPageSettings): MnistRaceSpec {
   return {
     sizes: [784, 256, 256, 10],
     init: "kaiming-normal",
@@ -260,7 +219,7 @@ export function mnistPytorchRun(
 }
 
 /** The accumulation section's three lanes: plain mini-batches, k-step accumulation fixed, and the notebook's. */
-export function accumulationChoices(def: OptimizerChoice["def"], options: Record<string, unknown>, batchSize: number, k: number): MnistChoice[] {
+export function accumulationChoices(def: OptimizerChoice["def"], options: Record<string, unknown>, batchSize: number, k: number): ClassifierChoice[] {
   return [
     { key: "plain", label: `batch ${batchSize}, a step per batch`, def, options },
     { key: "correct", label: `k = ${k}, fixed (batch ${batchSize * k})`, def, options, accumulation: k, accumulate: "correct" },

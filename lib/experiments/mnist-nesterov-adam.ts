@@ -14,9 +14,9 @@ import { optimizerCheck, type InputRow } from "../url/inputs.js";
 import { evaluationPlanNote } from "./mnist-report.js";
 import { trainingRace, type Lane as RaceLane, type TrainingRaceOptions } from "../train/race.js";
 import { nextMacrotask } from "../train/loop.js";
-import { raceLane } from "./classifier-race.js";
+import { raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
 import { loadSource, type DatasetSource } from "./mnist-from-scratch.js";
-import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
+import type { Experiment, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 
 export interface EvalPoint {
   [k: string]: number;
@@ -37,14 +37,8 @@ export interface NesterovAdamSpec extends Omit<TrainingRaceOptions, "signal" | "
   choices: OptimizerChoice[];
 }
 
-export interface NesterovAdamLane extends Lane<EvalPoint> {
-  step: number;
-  totalSteps: number;
-  elapsedMs: number;
-  evalMs: number;
+export interface NesterovAdamLane extends TrainingLane<EvalPoint> {
   evalImages: number;
-  /** What the lane ran, as plain data (exports). */
-  spec: { optimizer: string; options: Record<string, unknown> };
 }
 
 export type NesterovAdamSnapshot = Omit<Snapshot<EvalPoint>, "lanes"> & {
@@ -53,30 +47,11 @@ export type NesterovAdamSnapshot = Omit<Snapshot<EvalPoint>, "lanes"> & {
   loading: { loaded: number; total: number } | null;
 };
 
-const waiting = (c: OptimizerChoice): NesterovAdamLane => ({
-  key: c.key,
-  label: c.label,
-  status: "waiting",
-  error: null,
-  points: [],
-  step: 0,
-  totalSteps: 0,
-  elapsedMs: 0,
-  evalMs: 0,
-  evalImages: 0,
-  spec: { optimizer: c.def.name, options: c.options },
-});
+const waiting = (c: OptimizerChoice): NesterovAdamLane => ({ ...waitingLane<EvalPoint>(c), evalImages: 0 });
 
+/** A lane's points are its evaluations. */
 function toLane(l: RaceLane, count: number): NesterovAdamLane {
-  return {
-    ...raceLane(l),
-    points: l.evals.map((e) => ({ ...e, epoch: e.samplesSeen / count })),
-    step: l.step,
-    evalMs: l.evalMs,
-    evalImages: l.evalImages,
-    changes: l.changes,
-    spec: { optimizer: l.spec.def.name, options: l.spec.options },
-  };
+  return { ...trainingLane(l), points: l.evals.map((e) => ({ ...e, epoch: e.samplesSeen / count })), evalImages: l.evalImages, changes: l.changes };
 }
 
 export const nesterovAdamRace = async function* (
@@ -107,15 +82,7 @@ export const nesterovAdamRace = async function* (
     control,
     reportEveryMs: setup.reportEveryMs ?? 100,
   })) {
-    const lanes = s.lanes.map((l) => toLane(l, train.count));
-    yield {
-      lanes,
-      step: lanes.reduce((n, l) => n + l.step, 0),
-      totalSteps: lanes.reduce((n, l) => n + l.totalSteps, 0),
-      done: s.done,
-      elapsedMs: s.wallMs,
-      loading: null,
-    };
+    yield { lanes: s.lanes.map((l) => toLane(l, train.count)), ...raceProgress(s), loading: null };
   }
 } satisfies Experiment<NesterovAdamSpec, EvalPoint>;
 

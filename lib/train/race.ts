@@ -29,21 +29,12 @@ import type { Dataset, Normalization } from "../data/dataset.js";
 import { crossEntropy } from "../models/losses.js";
 import { disposeModel, forward, mlp, type Init, type MLP } from "../models/mlp.js";
 import { createOptimizer } from "../optimizers/optimizer.js";
-import type { OptimizerChoice } from "../optimizers/choice.js";
+import type { ClassifierChoice } from "../experiments/choices.js";
 import type { LaneChange, RunControl } from "../experiments/types.js";
 import { applyChanges, between } from "../experiments/lanes.js";
-import type { AccumulateMode } from "./accumulate.js";
 import { DivergedError } from "./diverged.js";
 import { evaluateClassifier, type ClassifierScore, type Evaluation } from "./evaluate.js";
 import { train, type DataSource, type Progress } from "./loop.js";
-
-/** One contestant: an optimizer definition with its options, and how it accumulates gradients. */
-export interface LaneSpec extends OptimizerChoice {
-  /** Micro-batches per step (default 1). */
-  accumulation?: number;
-  /** "correct" (default) or the optimizers-lab notebook's "broken" accumulation. */
-  accumulate?: AccumulateMode;
-}
 
 export interface LanePoint {
   step: number;
@@ -63,7 +54,7 @@ export type LaneStatus = "waiting" | "running" | "done" | "diverged" | "invalid"
 export interface Lane {
   readonly key: string;
   readonly label: string;
-  readonly spec: LaneSpec;
+  readonly spec: ClassifierChoice;
   status: LaneStatus;
   /** One point per optimizer step. */
   points: LanePoint[];
@@ -107,7 +98,7 @@ export interface TrainingRaceOptions {
   data: DataSource;
   epochs?: number;
   steps?: number;
-  lanes: LaneSpec[];
+  lanes: ClassifierChoice[];
   /** "interleaved" (default): one step of each lane in turn; "sequential": each lane to the end in turn. */
   order?: "interleaved" | "sequential";
   evaluation?: RaceEvaluation;

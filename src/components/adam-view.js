@@ -24,7 +24,7 @@ export function demoFigure(/** @type {import("./live.js").Live<any>} */ demo, /*
   demo.finished.then((s) => div.append(exportMenu({
     name: `adam-random-data-${seed}`,
     rows: laneRows(s.lanes),
-    chart: /** @type {any} */ (div.querySelector("svg")),
+    chart: div.querySelector("svg"),
     meta: {lr, steps, seed, samples: SEED001_DEMO.n, inputs: SEED001_DEMO.dIn, hidden: SEED001_DEMO.hidden, outputs: SEED001_DEMO.dOut, betas: adam.defaults.betas, eps: adam.defaults.eps,
       loss: "summed squared error", maxWeightDifference: s.meta.maxParamDiff, error: s.lanes.find((/** @type {any} */ l) => l.error)?.error ?? null, changes: s.lanes[0].changes ?? []},
     pytorch: adamDemoPyTorch({lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO})
@@ -52,7 +52,7 @@ export function pitfallFigure(/** @type {import("./live.js").Live<any>} */ pitfa
   pitfall.finished.then((s) => div.append(exportMenu({
     name: `adam-pitfall-${seed}`,
     rows: laneRows(s.lanes),
-    chart: /** @type {any} */ (div.querySelector("svg")),
+    chart: div.querySelector("svg"),
     meta: {lr, steps, seed, samples: SEED001_DEMO.n, inputs: SEED001_DEMO.dIn, hidden: SEED001_DEMO.hidden, outputs: SEED001_DEMO.dOut, error: s.lanes[1].error},
     pytorch: null
   })));
@@ -66,7 +66,7 @@ export function decayFigure(/** @type {import("./live.js").Live<any>} */ run, /*
   run.finished.then((s) => div.append(exportMenu({
     name: "adam-vs-adamw-decay",
     rows: decayRows(s).map((d) => ({optimizer: d.optimizer, group: d.group, step: d.step, mean: d.mean})),
-    chart: /** @type {any} */ (div.querySelector("svg")),
+    chart: div.querySelector("svg"),
     meta: {lr: options.lr, weight_decay: options.weightDecay, steps: options.steps, seed: 5, weightsPerGroup: 200},
     pytorch: null
   })));

@@ -67,6 +67,11 @@ export function nextRun() {
  */
 class RunLine extends HTMLElement {
   connectedCallback() {
+    this.refresh();
+  }
+
+  /** Writes the line from its progress and its chart's main value (again after markDone changes the progress). */
+  refresh() {
     const chart = this.closest("[data-main-chart]");
     const first = chart !== null && document.querySelector("[data-main-chart]") === chart;
     const name = mainName();
@@ -123,10 +128,11 @@ export function mainChart(chart, {run, done, step, totalSteps}) {
 export function markDone(div) {
   div.dataset.state = "done";
   div.setAttribute("aria-busy", "false");
-  const line = /** @type {(HTMLElement & {connectedCallback?: () => void}) | null} */ (div.querySelector("descent-run-line"));
+  const line = /** @type {RunLine | null} */ (div.querySelector("descent-run-line"));
   if (line) {
     line.dataset.progress = (line.dataset.progress ?? "").replace("running…", "done");
-    if (line.isConnected) line.connectedCallback?.();
+    // Not yet in the page: connectedCallback writes it when it is.
+    if (line.isConnected) line.refresh();
   }
 }
 

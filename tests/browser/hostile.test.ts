@@ -252,9 +252,7 @@ describe("hostile links and typed values", () => {
                 }
               })();
           }
-          // The main chart's own cell (Framework keeps a cell's root and replaces what it displays): while a
-          // rerun's chart waits for its first snapshot, the page's first [data-main-chart] is another section's.
-          const cell = document.querySelector("[data-main-chart]")?.closest(".observablehq") ?? document.body;
+          const cell = window.__mainChartCell();
           w.__mainCell = cell;
           const shownRun = () => cell.querySelector<HTMLElement>("[data-main-chart]")?.dataset.run;
           const before = Number(shownRun() ?? 0);

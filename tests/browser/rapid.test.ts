@@ -162,9 +162,7 @@ describe("rapid changes and long visits", () => {
           await page.evaluate(() => {
             const seen: { run: number; state: string; value: string }[] = [];
             (window as any).__drawings = seen;
-            // The main chart's own cell (Framework keeps a cell's root and replaces what it displays): while a
-            // rerun's chart waits for its first snapshot, the page's first [data-main-chart] is another section's.
-            const cell = document.querySelector("[data-main-chart]")?.closest(".observablehq") ?? document.body;
+            const cell = window.__mainChartCell();
             new MutationObserver(() => {
               const c = cell.querySelector<HTMLElement>("[data-main-chart]");
               if (!c) return;

@@ -17,6 +17,17 @@ export interface Visit {
  */
 const calibrations = new WeakMap<Browser, [string, string][]>();
 
+declare global {
+  interface Window {
+    /**
+     * The main chart's own cell (Framework keeps a cell's root and replaces what it displays): while a rerun's
+     * chart waits for its first snapshot, the page's first [data-main-chart] is another section's, so a test
+     * that follows the main chart's runs looks inside this cell (the body on a page with no main chart yet).
+     */
+    __mainChartCell(): Element;
+  }
+}
+
 /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
 export async function visit(browser: Browser, origin: string, path: string, options: { init?: () => void } = {}): Promise<Visit> {
   const page = await browser.newPage();
@@ -28,6 +39,9 @@ export async function visit(browser: Browser, origin: string, path: string, opti
   }
   // tsx compiles test files with esbuild's keepNames, which wraps functions passed to page.evaluate in __name().
   await page.addInitScript("globalThis.__name = (f) => f;");
+  await page.addInitScript(() => {
+    window.__mainChartCell = () => document.querySelector("[data-main-chart]")?.closest(".observablehq") ?? document.body;
+  });
   if (options.init) await page.addInitScript(options.init);
   const consoleErrors: string[] = [];
   const foreign: string[] = [];
@@ -45,11 +59,6 @@ export async function visit(browser: Browser, origin: string, path: string, opti
   });
   page.on("requestfailed", (r) => {
     if (r.url().startsWith(origin)) failed.push(`failed ${r.url()}`);
-  });
-  // Functions the tests pass to page.evaluate are compiled by tsx with esbuild's keepNames, which wraps named
-  // functions in a __name(…) helper that exists only in Node: give the page a no-op one.
-  await page.addInitScript(() => {
-    (globalThis as { __name?: unknown }).__name ??= (f: unknown) => f;
   });
   await page.goto(origin + path, { waitUntil: "load" });
   await page.locator(".descent-engine").first().waitFor({ timeout: 60_000 });

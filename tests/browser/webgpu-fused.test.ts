@@ -10,10 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { openEnginePage, type EnginePage } from "../../scripts/engine-page.js";
-import { launch } from "./chromium.js";
+import { describe, test } from "node:test";
+import { useEnginePage } from "./engine-page.js";
 
 /** [optimizer, options]: every op the traces use (max in AMSGrad, division, sqrt, weight decay, nesterov). */
 const CASES: [string, Record<string, unknown>][] = [
@@ -42,16 +40,7 @@ const TOLERANCE = 3e-5;
 const load = () => execFileSync("uptime").toString().trim().replace(/^.*load average: /, "load ");
 
 describe("fused optimizer step on WebGPU and WebGL", () => {
-  let browser: Browser;
-  let engine: EnginePage;
-  before(async () => {
-    browser = await launch();
-    engine = await openEnginePage(browser);
-  });
-  after(async () => {
-    await engine?.close();
-    await browser?.close();
-  });
+  const engine = useEnginePage();
 
   /** Every case on `backend`: worst relative difference per case, and our shader dispatches per fused step. */
   const compare = (backend: string) =>

@@ -6,22 +6,11 @@
  *  - on wasm, the fused optimizer step gives bit for bit the losses of the same rule run op by op.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { openEnginePage, type EnginePage } from "../../scripts/engine-page.js";
-import { launch } from "./chromium.js";
+import { describe, test } from "node:test";
+import { useEnginePage } from "./engine-page.js";
 
 describe("engine on WebGPU and wasm", () => {
-  let browser: Browser;
-  let engine: EnginePage;
-  before(async () => {
-    browser = await launch();
-    engine = await openEnginePage(browser);
-  });
-  after(async () => {
-    await engine?.close();
-    await browser?.close();
-  });
+  const engine = useEnginePage();
 
   /** 50 steps of the bench MLP on `backend`, every loss read (asynchronously, 10 at a time). */
   const losses = (backend: string, optimizer = "ours") =>

@@ -26,6 +26,7 @@ import { adam, createOptimizer, decayComparison, log10StepSizes, randomRegressio
 import type { Snapshot } from "../../lib/experiments/types.js";
 import { normals, rng } from "../../lib/random.js";
 import * as Plot from "@observablehq/plot";
+import { last, signal } from "../helpers/experiments.js";
 
 before(async () => {
   await import("@tensorflow/tfjs-backend-wasm/dist/index.js");
@@ -34,13 +35,6 @@ before(async () => {
   useFastMatMulGradient();
 });
 after(() => tf.setBackend("cpu"));
-
-const signal = new AbortController().signal;
-async function last<S>(it: AsyncIterable<S>): Promise<S> {
-  let out: S | undefined;
-  for await (const s of it) out = structuredClone(s);
-  return out!;
-}
 
 describe("adam-vs-tfjs", () => {
   test("is registered, and its lanes are the losses of RegressionRun with our Adam and tf.train.adam, step for step", async () => {

@@ -10,19 +10,13 @@ import { experiments } from "../../lib/experiments/registry.js";
 import { DIGITS, parseDigitsCsv, splitDigits } from "../../lib/data/digits.js";
 import { FloatMat } from "../../lib/optimizers/engines.js";
 import { adafactor, adam, adamax, nadam, radam } from "../../lib/optimizers/index.js";
+import { last, signal } from "../helpers/experiments.js";
 
 await tf.setBackend("cpu");
 
 const digits = parseDigitsCsv(gunzipSync(readFileSync(join(import.meta.dirname, "../..", DIGITS.file))).toString("utf8"));
 const { train } = splitDigits(digits);
-const signal = new AbortController().signal;
 const network = { sizes: [64, 16, 10], initSeed: 2, data: { dataset: train, batchSize: 32, seed: 3, normalize: { scale: 16, mean: 0, std: 1 } } };
-
-async function last<S>(it: AsyncIterable<S>): Promise<S> {
-  let out: S | undefined;
-  for await (const s of it) out = structuredClone(s);
-  return out!;
-}
 
 describe("beyond-adam experiments", () => {
   test("are registered under the names the page runs", () => {

@@ -28,15 +28,10 @@ import { Controls } from "../../lib/experiments/host.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { decode, encode } from "../../lib/experiments/wire.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
+import { last, signal } from "../helpers/experiments.js";
 
 const digits = parseDigitsCsv(gunzipSync(readFileSync(join(import.meta.dirname, "../..", DIGITS.file))).toString("utf8"));
 const { train, test: held } = splitDigits(digits);
-const signal = new AbortController().signal;
-async function last<S>(it: AsyncIterable<S>): Promise<S> {
-  let out: S | undefined;
-  for await (const s of it) out = structuredClone(s);
-  return out!;
-}
 /** The spec as the worker receives it: encoded, structured-cloned, decoded. */
 const wire = <T>(spec: T): T => decode(structuredClone(encode(spec))) as T;
 

@@ -8,55 +8,28 @@ import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { after, before, describe, it } from "node:test";
-import { encodeDataset } from "../../lib/data/format.js";
-import { stratifiedSubset, type Dataset } from "../../lib/data/dataset.js";
+import { describe, it } from "node:test";
+import { stratifiedSubset } from "../../lib/data/dataset.js";
 import { accumulationChoices, mnistPytorchRun, mnistRace, mnistRaceSpec, type MnistRaceSnapshot, type MnistPageSettings } from "../../lib/experiments/mnist-from-scratch.js";
 import { accumulationNote, firstLossNote, lastLossesNote, sixNote } from "../../lib/experiments/mnist-report.js";
 import { shareRun } from "../../lib/experiments/share.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
-import { rng } from "../../lib/random.js";
 import { trainingRace } from "../../lib/train/race.js";
+import { last, signal } from "../helpers/experiments.js";
+import { serveDatasets, twoClassToy } from "../helpers/toy-data.js";
 
 await tf.setBackend("cpu");
 
-/** 200 random 4×4 "images" in 2 classes (100 each) with a learnable rule. */
-function toy(): Dataset {
-  const random = rng(5);
-  const n = 200;
-  const images = Uint8Array.from({ length: n * 16 }, () => Math.floor(random() * 256));
-  const labels = Uint8Array.from({ length: n }, (_, i) => i % 2);
-  for (let i = 0; i < n; i++) images[i * 16] = labels[i] ? 250 : 5;
-  return { images, labels, count: n, height: 4, width: 4, classes: 2 };
-}
-const data = toy();
-let requests = 0;
-let base = "";
-const server = createServer((req, res) => {
-  requests++;
-  const body = encodeDataset(data);
-  res.writeHead(200, { "content-length": String(body.length) }).end(body);
-});
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => server.close());
+/** 200 random 4×4 "images" in 2 classes (100 each) with a learnable rule, whatever file is asked for. */
+const data = twoClassToy(200, 5);
+const server = serveDatasets(() => data);
 
 const settings = (extra: Partial<MnistPageSettings> = {}): MnistPageSettings => ({
   seed: 3, epochs: 1, batchSize: 16, perClass: 40, full: false, augment: false,
-  files: { subset: `${base}/toy.bin`, full: `${base}/toy-full.bin` }, normalization: { scale: 255, mean: 0.5, std: 0.3 }, ...extra,
+  files: { subset: `${server.base}/toy.bin`, full: `${server.base}/toy-full.bin` }, normalization: { scale: 255, mean: 0.5, std: 0.3 }, ...extra,
 });
 const spec = (choices: Parameters<typeof mnistRaceSpec>[0], priority = 1, extra: Partial<MnistPageSettings> = {}) => ({ ...mnistRaceSpec(choices, priority, settings(extra)), sizes: [16, 8, 2] });
 
-async function last<S>(it: AsyncIterable<S>): Promise<S> {
-  let final: S | undefined;
-  for await (const s of it) final = structuredClone(s);
-  return final!;
-}
-const signal = new AbortController().signal;
 
 describe("mnist-race", () => {
   it("trains on the fetched subset exactly as trainingRace does on the same data, fetching the file once", async () => {
@@ -64,7 +37,7 @@ describe("mnist-race", () => {
     const choices = [{ key: "sgd", label: "SGD", def: sgd, options: { lr: 0.05 } }, { key: "adam", label: "Adam", def: adam, options: { lr: 1e-2 } }];
     const s = await last(mnistRace(spec(choices), { signal }));
     const again = await last(mnistRace(spec(choices), { signal }));
-    assert.equal(requests, 1, "the second run uses the worker's copy");
+    assert.equal(server.total(), 1, "the second run uses the worker's copy");
     assert.equal(tf.memory().numTensors, before);
     const s0 = spec(choices);
     let direct: { lanes: { points: unknown[] }[] } | undefined;

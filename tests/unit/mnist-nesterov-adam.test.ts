@@ -8,55 +8,28 @@ import "../helpers/node-tfjs.js";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { after, before, describe, it } from "node:test";
-import { encodeDataset } from "../../lib/data/format.js";
+import { describe, it } from "node:test";
 import type { Dataset } from "../../lib/data/dataset.js";
 import { nesterovAdamChoices, nesterovAdamRace, nesterovAdamSpec, type NesterovAdamSettings, type NesterovAdamSnapshot } from "../../lib/experiments/mnist-nesterov-adam.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
 import { nesterovNote, rankingNote } from "../../lib/experiments/mnist-report.js";
-import { rng } from "../../lib/random.js";
 import { trainingRace, type RaceSnapshot } from "../../lib/train/race.js";
+import { last, signal } from "../helpers/experiments.js";
+import { serveDatasets, twoClassToy } from "../helpers/toy-data.js";
 
 await tf.setBackend("cpu");
 
-/** `n` random 4×4 "images" in 2 classes with a learnable rule. */
-function toy(n: number, seed: number): Dataset {
-  const random = rng(seed);
-  const images = Uint8Array.from({ length: n * 16 }, () => Math.floor(random() * 256));
-  const labels = Uint8Array.from({ length: n }, (_, i) => i % 2);
-  for (let i = 0; i < n; i++) images[i * 16] = labels[i] ? 250 : 5;
-  return { images, labels, count: n, height: 4, width: 4, classes: 2 };
-}
-const files: Record<string, Dataset> = { "/train.bin": toy(96, 5), "/test.bin": toy(40, 6) };
-const requests: Record<string, number> = {};
-let base = "";
-const server = createServer((req, res) => {
-  requests[req.url!] = (requests[req.url!] ?? 0) + 1;
-  const body = encodeDataset(files[req.url!]);
-  res.writeHead(200, { "content-length": String(body.length) }).end(body);
-});
-before(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => server.close());
+const files: Record<string, Dataset> = { "/train.bin": twoClassToy(96, 5), "/test.bin": twoClassToy(40, 6) };
+const server = serveDatasets((path) => files[path]);
+const requests = server.requests;
 
 const settings = (extra: Partial<NesterovAdamSettings> = {}): NesterovAdamSettings => ({
   seed: 3, epochs: 2, batchSize: 16, every: 32, full: false,
-  files: { subset: `${base}/train.bin`, train: `${base}/train.bin`, test: `${base}/test.bin` },
+  files: { subset: `${server.base}/train.bin`, train: `${server.base}/train.bin`, test: `${server.base}/test.bin` },
   normalize: { scale: 255, mean: 0, std: 1 },
   rates: { sgd: 0.05, momentumLr: 0.05, momentum: 0.9, adam: 1e-2 }, ...extra,
 });
 const spec = (s = settings()) => ({ ...nesterovAdamSpec(nesterovAdamChoices({ sgd, adam }, s.rates), s), sizes: [16, 8, 2] });
-const signal = new AbortController().signal;
-
-async function last<S>(it: AsyncIterable<S>): Promise<S> {
-  let final: S | undefined;
-  for await (const s of it) final = structuredClone(s);
-  return final!;
-}
 
 describe("mnist-nesterov-adam", () => {
   it("each lane's points are its evaluations, at the start, every `every` samples and at the end, as trainingRace scores them", async () => {

@@ -6,12 +6,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { movingAverage, smoothRows } from "../../lib/charts/smoothing.js";
-import { epochBatches, type Dataset } from "../../lib/data/index.js";
+import { epochBatches } from "../../lib/data/index.js";
 import { crossEntropy } from "../../lib/models/losses.js";
 import { disposeModel, forward, mlp } from "../../lib/models/mlp.js";
 import { adagrad, adam, rmsprop, sgd } from "../../lib/optimizers/index.js";
-import { rng } from "../../lib/random.js";
 import { DivergedError } from "../../lib/train/diverged.js";
+import type { ClassifierChoice } from "../../lib/experiments/choices.js";
 import {
   formatDuration,
   plannedSteps,
@@ -19,26 +19,16 @@ import {
   stepsPerSecond,
   timeEstimate,
   trainingRace,
-  type LaneSpec,
   type RaceSnapshot,
   type TrainingRaceOptions,
 } from "../../lib/train/race.js";
+import { threeClassToy } from "../helpers/toy-data.js";
 
 /** n random 4×4 uint8 "images" whose label (0–2) follows a fixed rule, so there is something to learn. */
-function toy(n: number, seed = 1): Dataset {
-  const random = rng(seed);
-  const images = Uint8Array.from({ length: n * 16 }, () => Math.floor(random() * 256));
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = images[i * 16] + images[i * 16 + 5];
-    const b = images[i * 16 + 10] + images[i * 16 + 15];
-    labels[i] = a > b + 40 ? 0 : b > a + 40 ? 1 : 2;
-  }
-  return { images, labels, count: n, height: 4, width: 4, classes: 3 };
-}
+const toy = threeClassToy;
 
 const ds = toy(90);
-const base = (lanes: LaneSpec[], extra: Partial<TrainingRaceOptions> = {}): TrainingRaceOptions => ({
+const base = (lanes: ClassifierChoice[], extra: Partial<TrainingRaceOptions> = {}): TrainingRaceOptions => ({
   sizes: [16, 8, 3],
   init: "kaiming-normal",
   initSeed: 7,
@@ -48,7 +38,7 @@ const base = (lanes: LaneSpec[], extra: Partial<TrainingRaceOptions> = {}): Trai
   reportEveryMs: 0,
   ...extra,
 });
-const lane = (key: string, def: LaneSpec["def"], options: Record<string, unknown>, more: Partial<LaneSpec> = {}): LaneSpec => ({ key, label: key, def, options, ...more });
+const lane = (key: string, def: ClassifierChoice["def"], options: Record<string, unknown>, more: Partial<ClassifierChoice> = {}): ClassifierChoice => ({ key, label: key, def, options, ...more });
 
 async function last(run: AsyncGenerator<RaceSnapshot>): Promise<{ final: RaceSnapshot; count: number }> {
   let final: RaceSnapshot | undefined;

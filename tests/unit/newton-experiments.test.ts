@@ -17,18 +17,12 @@ import { Controls } from "../../lib/experiments/host.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { describeNewtonRun, digitsRaceRows, partialsRows, spectrumSummary, speedRows, speedSummary, stabilityReport } from "../../lib/experiments/newton-report.js";
 import type { Snapshot } from "../../lib/experiments/types.js";
+import { last, signal } from "../helpers/experiments.js";
 
 await tf.setBackend("cpu");
 
 const root = join(import.meta.dirname, "../..");
 const { train } = splitDigits(parseDigitsCsv(gunzipSync(readFileSync(join(root, DIGITS.file))).toString("utf8")));
-const signal = new AbortController().signal;
-
-async function last<S extends Snapshot>(it: AsyncIterable<S>): Promise<S> {
-  let final: S | undefined;
-  for await (const s of it) final = structuredClone(s);
-  return final!;
-}
 
 /** Runs until `stopAfter` snapshots, then aborts; returns the snapshots and the tensors left over. */
 async function cancelled<S extends Snapshot>(start: (signal: AbortSignal) => AsyncIterable<S>, stopAfter = 2): Promise<{ snaps: S[]; leaked: number }> {

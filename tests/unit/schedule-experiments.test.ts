@@ -8,18 +8,12 @@ import { scheduleMnist, scheduleSurface, type ScheduleSnapshot, type ScheduledCh
 import { adam, sgd } from "../../lib/optimizers/index.js";
 import { exampleSchedules, recipeSchedule, scheduleValues, schedules, type DecayShape } from "../../lib/schedules/index.js";
 import type { AnyScheduleDef } from "../../lib/schedules/types.js";
-import { rng } from "../../lib/random.js";
 import { tailMeans } from "../../lib/charts/lane-rows.js";
-import type { Dataset } from "../../lib/data/index.js";
+import { last, signal } from "../helpers/experiments.js";
+import { threeClassToy } from "../helpers/toy-data.js";
 
 await tf.setBackend("cpu");
 
-async function last(it: AsyncIterable<ScheduleSnapshot>): Promise<ScheduleSnapshot> {
-  let s: ScheduleSnapshot | undefined;
-  for await (const x of it) s = structuredClone(x);
-  return s!;
-}
-const signal = new AbortController().signal;
 const valuesOf = (spec: { name: string; options?: object } | null, lr: number, steps: number, momentum?: number): { lrs: number[]; momenta?: number[] } =>
   spec ? scheduleValues((schedules as Record<string, AnyScheduleDef>)[spec.name], spec.options, { lr, momentum }, steps) : { lrs: Array(steps).fill(lr) };
 
@@ -109,18 +103,8 @@ describe("schedule-surface", () => {
   });
 });
 
-/** n random 4×4 "images" whose label (0–2) follows a rule, so there is something to learn. */
-function toy(n: number, seed = 1): Dataset {
-  const random = rng(seed);
-  const images = Uint8Array.from({ length: n * 16 }, () => 1 + Math.floor(random() * 255));
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = images[i * 16] + images[i * 16 + 5];
-    const b = images[i * 16 + 10] + images[i * 16 + 15];
-    labels[i] = a > b + 40 ? 0 : b > a + 40 ? 1 : 2;
-  }
-  return { images, labels, count: n, height: 4, width: 4, classes: 3 };
-}
+/** n random 4×4 "images" (no pixel 0) whose label (0–2) follows a rule, so there is something to learn. */
+const toy = (n: number, seed = 1) => threeClassToy(n, seed, { lowest: 1 });
 
 describe("schedule-mnist", () => {
   const setup = { sizes: [16, 8, 3], init: "torch-default" as const, initSeed: 3, data: { dataset: toy(200), batchSize: 20, seed: 1, normalize: { scale: 255, mean: 0.5, std: 0.3 } }, steps: 30 };
