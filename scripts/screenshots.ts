@@ -32,7 +32,13 @@ try {
         .catch(() => console.error(`${path} @ ${width}px: no finished main chart after 90 s; taking the picture anyway`));
       await page.waitForTimeout(500);
       const file = join(out, `${path === "/" ? "index" : path.slice(1).replace(/\//g, "_")}-${width}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      // Not fullPage: Chromium's capture beyond the viewport resizes the window to 1×1 for a moment, Framework's
+      // `width` drops to 0, and a page whose runs read it shows them restarted. A window as tall as the page keeps
+      // the width, so nothing reruns.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: file, timeout: 180_000 });
       console.log(`${file} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       await page.close();
     }
