@@ -197,7 +197,8 @@ function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateL
  * numbers (1 − β₁ᵗ, …) and reuse the loop. Both runners use it: the float runner over its arrays, the tfjs
  * runner over the backing memory of cpu/wasm tensors. Same float32 operations in the same order as the op-by-op
  * engines, so the results are bit for bit the same (tests/unit/fast.test.ts, tests/unit/parity.test.ts). On
- * WebGPU and WebGL the same trace is compiled to shaders instead (fused-gpu.ts).
+ * wasm the same trace is compiled to WebAssembly instead (fused-wasm.ts, tests/unit/fused-wasm.test.ts), on
+ * WebGPU and WebGL to shaders (fused-gpu.ts).
  */
 interface FusedPlan {
   kernel: FusedKernel;
@@ -273,8 +274,9 @@ class FusedRule {
 /** How a runner computes (the float runner also takes its parameters' shapes, FloatLayout). */
 export interface EngineOptions {
   /**
-   * Run each parameter's update as one fused loop where the backend allows it (cpu and wasm: the loop runs over
-   * the tensors' memory and writes NEW tensors; WebGPU and WebGL: the rule's trace compiled to shaders, one
+   * Run each parameter's update as one fused loop where the backend allows it (cpu: a JS loop over the tensors'
+   * memory; wasm: the rule's trace compiled to WebAssembly over the backend's memory, fused-wasm.ts; both write
+   * NEW tensors; WebGPU and WebGL: the rule's trace compiled to shaders, one
    * program per buffer written, fused-gpu.ts). Default true; false runs the rule op by op (the reference the
    * fused step is tested against).
    */
@@ -370,8 +372,8 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
     }).map((slots) => ({ step: 0, slots }));
 
   /**
-   * Parameter i's update as one fused loop over the tensors' host memory (cpu/wasm): new tensors for θ and every
-   * slot, filled by the loop, θ assigned. Undefined when the step does not fit (the op-by-op path runs instead).
+   * Parameter i's update as one fused loop over the tensors' host memory (WebAssembly on wasm, else the JS loop
+   * on cpu and wasm): new tensors for θ and every slot, filled by the loop, θ assigned. Undefined when the step does not fit (the op-by-op path runs instead).
    */
   const fusedTensorStep = (i: number, p: tf.Variable, g: tf.Tensor, s: ParamState<AnySlots<tf.Tensor>>): AnySlots<tf.Tensor> | undefined => {
     const plan = fusion.plan(i, Object.keys(s.slots), s.step + 1, resolved);
