@@ -326,6 +326,24 @@ describe("the WebAssembly step with tensors", () => {
     tf.dispose([...a, ...b]);
   });
 
+  test("a run started on cpu and continued on wasm (its tensors made by the cpu backend) still gets op by op's numbers", async () => {
+    const results: number[][] = [];
+    for (const engine of [{ fused: false }, {}]) {
+      await tf.setBackend("cpu");
+      const v = tf.variable(tf.tensor1d([1, 2, 3, 4, 5]));
+      const g = tf.tensor1d([1, -1, 1e-9, -1, 1]);
+      const opt = createOptimizer(adam, { lr: 0.1 }, engine);
+      opt.step([v], [g]);
+      await tf.setBackend("wasm");
+      opt.step([v], [g]);
+      opt.step([v], [g]);
+      results.push(Array.from(v.dataSync()));
+      opt.dispose();
+      tf.dispose([v, g]);
+    }
+    assert.deepEqual(results[1], results[0]);
+  });
+
   test("runFusedOnWasm applies only on the wasm backend, to float32 inputs of one size; otherwise it allocates nothing", async () => {
     const trace = new Trace(2);
     const y = trace.leaf(0).add(trace.leaf(1));
