@@ -3,7 +3,8 @@
  *  1. the automatic choice, with its calibration (what a reader's first visit measures);
  *  2. on wasm: our fused Adam (WebAssembly), the same fused step as a JS loop, the rule unfused, tf.train.adam,
  *     and forward+backward alone, interleaved round by round (median of `--rounds`, every round's figure
- *     printed), then the optimizer's share of a step; and tfjs's own matMul gradient against our
+ *     printed), then the optimizer's share of a step; the same comparison in the page's main-thread CPU time
+ *     (which a loaded machine hardly changes, unlike wall time); and tfjs's own matMul gradient against our
  *     explicit-transpose one;
  *  3. every backend's steps/s and validity: its losses over warm-up + timed steps against cpu's (1e-4 relative);
  *  4. the auto pick against the fastest valid backend.
@@ -95,6 +96,36 @@ try {
   // Share of a step's time the optimizer takes: (t_step − t_forward+backward) / t_step.
   const share = (x: number) => round(1 - x / b.none);
   out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", optimizerShare: share(b.ours), fusedJsShare: share(b["fused-js"]), unfusedShare: share(b.unfused), tfTrainAdamShare: share(b["tf.train.adam"]) });
+  // 2b. The same comparison in the page's main-thread CPU time (Chromium's ThreadTime, over DevTools): on a
+  // machine shared with other work, wall time mostly measures the others. Per kind, a run of `steps` minus a run
+  // of none (set-up and warm-up alone), divided by `steps`; interleaved, the order rotating; medians.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const threadMs = async () => {
+    const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+    return (metrics.find((m) => m.name === "ThreadTime")?.value ?? NaN) * 1000;
+  };
+  const cpuKinds = ["none", "tf.train.adam", "unfused", "fused-js", "ours"];
+  const cpuMs: Record<string, number[]> = {};
+  const cpuRun = async (optimizer: string, n: number) => {
+    const t0 = await threadMs();
+    await page.evaluate(({ optimizer, n }) => (window as any).descent.benchMLP({ steps: n, warmup: 10, optimizer, maxMs: 600_000 }), { optimizer, n });
+    return (await threadMs()) - t0;
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < cpuKinds.length; k++) {
+      const optimizer = cpuKinds[(k + r) % cpuKinds.length];
+      (cpuMs[optimizer] ??= []).push(((await cpuRun(optimizer, steps)) - (await cpuRun(optimizer, 0))) / steps);
+    }
+  }
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const c = Object.fromEntries(cpuKinds.map((k) => [k, median(cpuMs[k])]));
+  const cpuShare = (k: string) => round(1 - c.none / c[k]);
+  out({ workload: "mlp-784-256-256-10-b128", backend: "wasm", clock: "main-thread CPU", msPerStep: Object.fromEntries(cpuKinds.map((k) => [k, round(c[k])])), rounds: Object.fromEntries(cpuKinds.map((k) => [k, cpuMs[k].map(round)])) });
+  out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", clock: "main-thread CPU", optimizerShare: cpuShare("ours"), fusedJsShare: cpuShare("fused-js"), unfusedShare: cpuShare("unfused"), tfTrainAdamShare: cpuShare("tf.train.adam") });
   out({ workload: "matmul-gradient", backend: "wasm", explicitTransposeStepsPerSec: round(compare.grad.explicit), stockStepsPerSec: round(compare.grad.stock), ratio: round(compare.grad.explicit / compare.grad.stock) });
 
   // 3. Every backend. wasm and cpu first: software GPU backends keep CPU threads busy after their turn.
