@@ -19,9 +19,12 @@ export const BENCH_WORKLOAD = "mlp-784-256-256-10-b128-adam";
 /**
  * "ours": lib/optimizers' Adam (fused where the backend has a fused kernel: WebAssembly on wasm); "fused-js": the
  * same fused step as the JS loop (what wasm ran before fused-wasm.ts); "unfused": the same rule op by op;
- * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to).
+ * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to);
+ * "copy": no update, but every weight replaced by a new tensor holding the same values, as any update does —
+ * which costs more than the copy: wasm's matMul packs a weight matrix once per tensor and reuses the packing
+ * while the tensor lives, so "none" never re-packs and every optimizer re-packs all weights each step.
  */
-export type BenchOptimizer = "ours" | "fused-js" | "unfused" | "tf.train.adam" | "none";
+export type BenchOptimizer = "ours" | "fused-js" | "unfused" | "tf.train.adam" | "none" | "copy";
 
 export interface BenchOptions {
   steps?: number;
@@ -73,6 +76,7 @@ function tfjsAdam(lr: number): Stepper & { dispose(): void } {
 function optimizerFor(kind: BenchOptimizer): Stepper & { dispose(): void } {
   if (kind === "tf.train.adam") return tfjsAdam(1e-3);
   if (kind === "none") return { step: () => {}, dispose: () => {} };
+  if (kind === "copy") return { step: (vars) => vars.forEach((v) => v.assign(tf.tidy(() => tf.add(v, 0)))), dispose: () => {} };
   return createOptimizer(adam, { lr: 1e-3 }, { fused: kind !== "unfused", wasm: kind !== "fused-js" });
 }
 
