@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: the bench MLP (lib/engine/bench.ts) in headless Chromium, one JSON line per result:
  *  1. the automatic choice, with its calibration (what a reader's first visit measures);
- *  2. on wasm: our fused Adam, the same rule unfused, tf.train.adam, and forward+backward alone, interleaved
- *     (best of `--rounds`), then the optimizer's share of a step; and tfjs's own matMul gradient against our
+ *  2. on wasm: our fused Adam (WebAssembly), the same fused step as a JS loop, the rule unfused, tf.train.adam,
+ *     and forward+backward alone, interleaved round by round (median of `--rounds`, every round's figure
+ *     printed), then the optimizer's share of a step; the same comparison in the page's main-thread CPU time
+ *     (which a loaded machine hardly changes, unlike wall time); and tfjs's own matMul gradient against our
  *     explicit-transpose one;
  *  3. every backend's steps/s and validity: its losses over warm-up + timed steps against cpu's (1e-4 relative);
  *  4. the auto pick against the fastest valid backend.
  * Every figure is stated with the machine load (`uptime`) it was taken at.
- * Flags: --steps N (default 50), --rounds N (default 2), --backends wasm,webgl (default all).
+ * Flags: --steps N (default 50), --rounds N (default 5), --backends wasm,webgl (default all).
  */
 import { execFileSync } from "node:child_process";
 import { buildEngine } from "./build-engine.js";
@@ -19,7 +21,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const steps = Number(arg("steps") ?? 50);
-const rounds = Number(arg("rounds") ?? 2);
+const rounds = Number(arg("rounds") ?? 5);
 const only = arg("backends")?.split(",");
 const load = () => execFileSync("uptime").toString().trim().replace(/^.*load average: /, "load ");
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -40,22 +42,29 @@ try {
   });
   out({ workload: "auto-choice", picked: auto.backend, reason: auto.reason, calibrationMs: Math.round(auto.ms), calibration: auto.calibration });
 
-  // 2. Optimizers on wasm, interleaved so machine load drifts hit all alike; best of `rounds`.
+  // 2. Optimizers on wasm, interleaved so machine load drifts hit all alike (the order rotates each round);
+  // the median of `rounds`. The share compares medians of runs taken side by side.
   const compare = await page.evaluate(
     async ({ steps, rounds }) => {
       const D = (window as any).descent;
       await D.loadBackend("wasm");
       await D.tf.setBackend("wasm");
-      const kinds = ["none", "tf.train.adam", "unfused", "ours"];
-      const best: Record<string, number> = {};
+      const kinds = ["none", "tf.train.adam", "unfused", "fused-js", "ours"];
+      const all: Record<string, number[]> = {};
       const losses: Record<string, number[]> = {};
       for (let r = 0; r < rounds; r++) {
-        for (const optimizer of kinds) {
+        for (let k = 0; k < kinds.length; k++) {
+          const optimizer = kinds[(k + r) % kinds.length];
           const b = await D.benchMLP({ steps, optimizer, maxMs: 20_000 });
-          best[optimizer] = Math.max(best[optimizer] ?? 0, b.stepsPerSec);
+          (all[optimizer] ??= []).push(b.stepsPerSec);
           losses[optimizer] = [...b.warmupLosses, ...b.losses];
         }
       }
+      const median = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      };
+      const best = Object.fromEntries(Object.entries(all).map(([k, xs]) => [k, median(xs)]));
       // The explicit-transpose matMul gradient against tfjs's own, same interleaving.
       const grad: Record<string, number> = {};
       for (let r = 0; r < rounds; r++) {
@@ -67,8 +76,8 @@ try {
         }
       }
       D.useFastMatMulGradient();
-      const same = losses.ours.length === losses.unfused.length && losses.ours.every((l: number, i: number) => l === losses.unfused[i]);
-      return { best, grad, same };
+      const equal = (a: number[], b: number[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+      return { best, all, grad, same: equal(losses.ours, losses.unfused), sameJs: equal(losses["fused-js"], losses.unfused) };
     },
     { steps, rounds },
   );
@@ -76,13 +85,49 @@ try {
   out({
     workload: "mlp-784-256-256-10-b128",
     backend: "wasm",
-    stepsPerSec: { fusedAdam: round(b.ours), unfusedAdam: round(b.unfused), tfTrainAdam: round(b["tf.train.adam"]), forwardBackwardOnly: round(b.none) },
+    stepsPerSec: { fusedAdam: round(b.ours), fusedJsAdam: round(b["fused-js"]), unfusedAdam: round(b.unfused), tfTrainAdam: round(b["tf.train.adam"]), forwardBackwardOnly: round(b.none) },
+    rounds: Object.fromEntries(Object.entries(compare.all).map(([k, xs]) => [k, xs.map(round)])),
     fusedVsUnfused: round(b.ours / b.unfused),
+    fusedVsFusedJs: round(b.ours / b["fused-js"]),
     fusedVsTfTrainAdam: round(b.ours / b["tf.train.adam"]),
     fusedLossesEqualUnfused: compare.same,
+    fusedJsLossesEqualUnfused: compare.sameJs,
   });
   // Share of a step's time the optimizer takes: (t_step − t_forward+backward) / t_step.
-  out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", optimizerShare: round(1 - b.ours / b.none), unfusedShare: round(1 - b.unfused / b.none) });
+  const share = (x: number) => round(1 - x / b.none);
+  out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", optimizerShare: share(b.ours), fusedJsShare: share(b["fused-js"]), unfusedShare: share(b.unfused), tfTrainAdamShare: share(b["tf.train.adam"]) });
+  // 2b. The same comparison in the page's main-thread CPU time (Chromium's ThreadTime, over DevTools): on a
+  // machine shared with other work, wall time mostly measures the others. Per kind, a run of `steps` minus a run
+  // of none (set-up and warm-up alone), divided by `steps`; interleaved, the order rotating; medians.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const threadMs = async () => {
+    const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+    return (metrics.find((m) => m.name === "ThreadTime")?.value ?? NaN) * 1000;
+  };
+  const cpuKinds = ["none", "copy", "tf.train.adam", "unfused", "fused-js", "ours"];
+  const cpuMs: Record<string, number[]> = {};
+  const cpuRun = async (optimizer: string, n: number) => {
+    const t0 = await threadMs();
+    await page.evaluate(({ optimizer, n }) => (window as any).descent.benchMLP({ steps: n, warmup: 10, optimizer, maxMs: 600_000 }), { optimizer, n });
+    return (await threadMs()) - t0;
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < cpuKinds.length; k++) {
+      const optimizer = cpuKinds[(k + r) % cpuKinds.length];
+      (cpuMs[optimizer] ??= []).push(((await cpuRun(optimizer, steps)) - (await cpuRun(optimizer, 0))) / steps);
+    }
+  }
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const c = Object.fromEntries(cpuKinds.map((k) => [k, median(cpuMs[k])]));
+  const cpuShare = (k: string) => round(1 - c.none / c[k]);
+  out({ workload: "mlp-784-256-256-10-b128", backend: "wasm", clock: "main-thread CPU", msPerStep: Object.fromEntries(cpuKinds.map((k) => [k, round(c[k])])), rounds: Object.fromEntries(cpuKinds.map((k) => [k, cpuMs[k].map(round)])) });
+  // Over "copy" (weights replaced by new tensors, no arithmetic): the step's own cost, without the matMul re-packing
+  // that any update causes on wasm and "none" never does.
+  out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", clock: "main-thread CPU", optimizerShare: cpuShare("ours"), fusedJsShare: cpuShare("fused-js"), unfusedShare: cpuShare("unfused"), tfTrainAdamShare: cpuShare("tf.train.adam"), copyShare: cpuShare("copy"), optimizerShareOverCopy: round(1 - c.copy / c.ours) });
   out({ workload: "matmul-gradient", backend: "wasm", explicitTransposeStepsPerSec: round(compare.grad.explicit), stockStepsPerSec: round(compare.grad.stock), ratio: round(compare.grad.explicit / compare.grad.stock) });
 
   // 3. Every backend. wasm and cpu first: software GPU backends keep CPU threads busy after their turn.

@@ -17,10 +17,14 @@ import type { Stepper } from "../train/minimize.js";
 export const BENCH_WORKLOAD = "mlp-784-256-256-10-b128-adam";
 
 /**
- * "ours": lib/optimizers' Adam (fused where the backend has a fused kernel); "unfused": the same rule op by op;
- * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to).
+ * "ours": lib/optimizers' Adam (fused where the backend has a fused kernel: WebAssembly on wasm); "fused-js": the
+ * same fused step as the JS loop (what wasm ran before fused-wasm.ts); "unfused": the same rule op by op;
+ * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to);
+ * "copy": no update, but every weight replaced by a new tensor holding the same values, as any update does —
+ * which costs more than the copy: wasm's matMul packs a weight matrix once per tensor and reuses the packing
+ * while the tensor lives, so "none" never re-packs and every optimizer re-packs all weights each step.
  */
-export type BenchOptimizer = "ours" | "unfused" | "tf.train.adam" | "none";
+export type BenchOptimizer = "ours" | "fused-js" | "unfused" | "tf.train.adam" | "none" | "copy";
 
 export interface BenchOptions {
   steps?: number;
@@ -36,6 +40,11 @@ export interface BenchOptions {
    * what it measured. (The backend may have been switched meanwhile: an op now would land on the new one.)
    */
   signal?: AbortSignal;
+  /**
+   * The clock the timed steps are measured with, in milliseconds. Default `performance.now` (wall time); in Node
+   * scripts/bench-cpu.ts passes the process's CPU time, which other processes on a loaded machine hardly change.
+   */
+  clock?: () => number;
 }
 
 export interface BenchResult {
@@ -67,7 +76,8 @@ function tfjsAdam(lr: number): Stepper & { dispose(): void } {
 function optimizerFor(kind: BenchOptimizer): Stepper & { dispose(): void } {
   if (kind === "tf.train.adam") return tfjsAdam(1e-3);
   if (kind === "none") return { step: () => {}, dispose: () => {} };
-  return createOptimizer(adam, { lr: 1e-3 }, { fused: kind === "ours" });
+  if (kind === "copy") return { step: (vars) => vars.forEach((v) => v.assign(tf.tidy(() => tf.add(v, 0)))), dispose: () => {} };
+  return createOptimizer(adam, { lr: 1e-3 }, { fused: kind !== "unfused", wasm: kind !== "fused-js" });
 }
 
 /** Reads scalar tensors in one round trip and disposes them (without reading, once `signal` is aborted). */
@@ -86,7 +96,7 @@ async function readAll(losses: tf.Scalar[], signal?: AbortSignal): Promise<numbe
   }
 }
 
-export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1, readEvery = 10, signal }: BenchOptions = {}): Promise<BenchResult> {
+export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", maxMs = 30_000, seed = 1, readEvery = 10, signal, clock = () => performance.now() }: BenchOptions = {}): Promise<BenchResult> {
   const sizes = [784, 256, 256, 10];
   const batch = 128;
   const model = mlp({ sizes, init: "kaiming-normal", seed });
@@ -108,15 +118,16 @@ export async function benchMLP({ steps = 50, warmup = 25, optimizer = "ours", ma
     const tensorsAfterWarmup = tf.memory().numTensors;
     const losses: number[] = [];
     let done = 0;
-    const t0 = performance.now();
-    while (!signal?.aborted && done < steps && performance.now() - t0 < maxMs) {
+    const t0 = clock();
+    const wall0 = performance.now();
+    while (!signal?.aborted && done < steps && performance.now() - wall0 < maxMs) {
       unread.push(step());
       done++;
       // Read every readEvery steps (and at the end), so the time includes the reads a page would do.
       if (done % readEvery === 0 || done === steps) losses.push(...(await readAll(unread.splice(0), signal)));
     }
     losses.push(...(await readAll(unread.splice(0), signal)));
-    const ms = performance.now() - t0;
+    const ms = clock() - t0;
     return {
       workload: BENCH_WORKLOAD,
       backend: tf.getBackend(),

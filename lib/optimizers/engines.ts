@@ -71,7 +71,11 @@ export class TensorVec implements Vec<TensorVec>, MatVec<TensorVec> {
     return this.wrap(tf.abs(this.t));
   }
   sign(): TensorVec {
-    return this.wrap(tf.sign(this.t));
+    // Not tf.sign: tfjs-backend-wasm's Sign returns 0 for small |x| (measured: sign(1.1e-7) = 0, sign(1e-6) = 1),
+    // which held Rprop's weights with tiny gradients still on wasm (tests/unit/fused-wasm.test.ts). (x > 0) − (x < 0) is the sign everywhere, as FloatVec computes it.
+    const positive = tf.cast(tf.greater(this.t, 0), "float32");
+    const negative = tf.cast(tf.less(this.t, 0), "float32");
+    return this.wrap(tf.sub(positive, negative));
   }
   clamp(min: number, max: number): TensorVec {
     return this.wrap(tf.clipByValue(this.t, min, max));

@@ -21,6 +21,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { compileTrace, FloatArena, FloatVec, NotFusable, Scalars, TensorVec, Trace, TraceVec, type FusedKernel } from "./engines.js";
 import { activeGpuBackend, runFusedOnGpu } from "./fused-gpu.js";
+import { compileTraceToWasm, runFusedOnWasm } from "./fused-wasm.js";
 import type { AnyOptimizerDef, OptimizerDef, Slots } from "./types.js";
 import { resolveOptions } from "./validate.js";
 
@@ -196,7 +197,8 @@ function checkArgs(params: readonly unknown[], grads: readonly unknown[], stateL
  * numbers (1 − β₁ᵗ, …) and reuse the loop. Both runners use it: the float runner over its arrays, the tfjs
  * runner over the backing memory of cpu/wasm tensors. Same float32 operations in the same order as the op-by-op
  * engines, so the results are bit for bit the same (tests/unit/fast.test.ts, tests/unit/parity.test.ts). On
- * WebGPU and WebGL the same trace is compiled to shaders instead (fused-gpu.ts).
+ * wasm the same trace is compiled to WebAssembly instead (fused-wasm.ts, tests/unit/fused-wasm.test.ts), on
+ * WebGPU and WebGL to shaders (fused-gpu.ts).
  */
 interface FusedPlan {
   kernel: FusedKernel;
@@ -272,14 +274,22 @@ class FusedRule {
 /** How a runner computes (the float runner also takes its parameters' shapes, FloatLayout). */
 export interface EngineOptions {
   /**
-   * Run each parameter's update as one fused loop where the backend allows it (cpu and wasm: the loop runs over
-   * the tensors' memory and writes NEW tensors; WebGPU and WebGL: the rule's trace compiled to shaders, one
+   * Run each parameter's update as one fused loop where the backend allows it (cpu: a JS loop over the tensors'
+   * memory; wasm: the rule's trace compiled to WebAssembly over the backend's memory, fused-wasm.ts; both write
+   * NEW tensors; WebGPU and WebGL: the rule's trace compiled to shaders, one
    * program per buffer written, fused-gpu.ts). Default true; false runs the rule op by op (the reference the
    * fused step is tested against).
    */
   fused?: boolean;
   /** For tests: the compiler of fused loops (e.g. one that throws, as under a CSP without 'unsafe-eval'). */
   compile?: typeof compileTrace;
+  /**
+   * On the wasm backend, run the fused step as WebAssembly over the backend's memory (fused-wasm.ts). Default
+   * true; false runs the fused JS loop there instead (what the bench compares it with).
+   */
+  wasm?: boolean;
+  /** For tests: the compiler of WebAssembly steps (e.g. one that counts, or throws as where compiling is refused). */
+  compileWasm?: typeof compileTraceToWasm;
 }
 
 /** The backing Float32Array of a float32 tensor on cpu or wasm, without copying; undefined elsewhere. */
@@ -307,6 +317,22 @@ function newHostTensor(shape: number[]): tf.Tensor | undefined {
   return undefined;
 }
 
+/** The fused JS loop over the tensors' host memory, into new tensors; undefined where there is none (nothing leaks: inside tf.tidy). */
+function jsLoopStep(plan: FusedPlan, ins: tf.Tensor[], shape: number[]): tf.Tensor[] | undefined {
+  // Allocate every output before taking any view: an allocation can grow (and detach) the wasm heap.
+  const outs: tf.Tensor[] = [];
+  for (let j = 0; j <= plan.outNames.length; j++) {
+    const t = newHostTensor(shape);
+    if (!t) return undefined;
+    outs.push(t);
+  }
+  const inViews = ins.map(hostMemory);
+  const outViews = outs.map(hostMemory);
+  if (inViews.some((v) => v === undefined) || outViews.some((v) => v === undefined)) return undefined;
+  plan.kernel(inViews as Float32Array[], outViews as Float32Array[], plan.consts, size(shape));
+  return outs;
+}
+
 /**
  * An optimizer over tf.Variables. Each `step` runs the rule for every parameter inside one `tf.tidy`, assigns
  * the new values, swaps in the new state and disposes the old. Gradients are not disposed.
@@ -320,6 +346,7 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
   let resolved = resolveOptions<O>(rule, options);
   const fusion = new FusedRule(rule, engine.compile);
   const fusedOn = engine.fused !== false;
+  const wasmOn = engine.wasm !== false;
   let state: ParamState<AnySlots<tf.Tensor>>[] = [];
   // Slots restored by load() are checked against the parameters' shapes on the next step.
   let unchecked = false;
@@ -345,24 +372,16 @@ export function createOptimizer<O extends object, K extends string, Opt extends 
     }).map((slots) => ({ step: 0, slots }));
 
   /**
-   * Parameter i's update as one fused loop over the tensors' host memory (cpu/wasm): new tensors for θ and every
-   * slot, filled by the loop, θ assigned. Undefined when the step does not fit (the op-by-op path runs instead).
+   * Parameter i's update as one fused loop over the tensors' host memory (WebAssembly on wasm, else the JS loop
+   * on cpu and wasm): new tensors for θ and every slot, filled by the loop, θ assigned. Undefined when the step does not fit (the op-by-op path runs instead).
    */
   const fusedTensorStep = (i: number, p: tf.Variable, g: tf.Tensor, s: ParamState<AnySlots<tf.Tensor>>): AnySlots<tf.Tensor> | undefined => {
     const plan = fusion.plan(i, Object.keys(s.slots), s.step + 1, resolved);
     if (!plan) return undefined;
     const ins: tf.Tensor[] = [p, g, ...plan.names.map((k) => s.slots[k])];
-    // Allocate every output before taking any view: an allocation can grow (and detach) the wasm heap.
-    const outs: tf.Tensor[] = [];
-    for (let j = 0; j <= plan.outNames.length; j++) {
-      const t = newHostTensor(p.shape);
-      if (!t) return undefined;
-      outs.push(t);
-    }
-    const inViews = ins.map(hostMemory);
-    const outViews = outs.map(hostMemory);
-    if (inViews.some((v) => v === undefined) || outViews.some((v) => v === undefined)) return undefined;
-    plan.kernel(inViews as Float32Array[], outViews as Float32Array[], plan.consts, p.size);
+    // On wasm the trace compiled to WebAssembly (SIMD) over the backend's memory; else the JS loop over views.
+    const outs = (wasmOn ? runFusedOnWasm(plan.trace, plan.outputs, plan.consts, ins, engine.compileWasm) : undefined) ?? jsLoopStep(plan, ins, p.shape);
+    if (!outs) return undefined;
     p.assign(outs[0]);
     const out: AnySlots<tf.Tensor> = {};
     plan.outNames.forEach((k, j) => (out[k] = outs[j + 1]));
