@@ -154,6 +154,7 @@ function toLane(l: RaceLane): MnistLane {
   const { def, options, accumulation, accumulate } = l.spec;
   return {
     ...raceLane(l),
+    changes: [...l.changes],
     step: l.step,
     evalMs: l.evalMs,
     spec: { optimizer: def.name, options, ...(accumulation !== undefined && { accumulation }), ...(accumulate !== undefined && { accumulate }) },
@@ -322,9 +323,10 @@ export function mnistPageSetup(
     steps,
     plan: runPlanNote({ trainCount, epochs, batchSize: v.batch, steps, normalization: meta.normalization }),
     /** Settings and optimizers of finished lanes, for the export's metadata. */
-    exportMeta: (lanes: readonly Pick<MnistLane, "label" | "spec" | "status">[]) => ({
+    exportMeta: (lanes: readonly (Pick<MnistLane, "label" | "spec" | "status"> & Pick<Lane, "changes">)[]) => ({
       epochs, batchSize: v.batch, images: trainCount, seed: v.seed, augment: v.augment, full: v.full,
-      optimizers: lanes.map((l) => ({ label: l.label, optimizer: l.spec.optimizer, options: l.spec.options, status: l.status })),
+      // Live changes are listed, not replayed: the PyTorch program trains with `options` throughout.
+      optimizers: lanes.map((l) => ({ label: l.label, optimizer: l.spec.optimizer, options: l.spec.options, status: l.status, ...(l.changes?.length ? { changes: l.changes } : {}) })),
     }),
   };
 }
