@@ -247,20 +247,23 @@ async function* restartable(controls, start, stop) {
     while (!stopped) {
       const seen = restarts;
       const it = controls.drive(seen, start());
-      for (;;) {
-        const woken = new Promise((resolve) => (wake = () => resolve(null)));
-        if (stopped || restarts !== seen) break;
-        const r = await Promise.race([it.next(), woken]);
-        if (r === null) break;
-        if (r.done) {
-          await woken;
-          break;
+      try {
+        for (;;) {
+          const woken = new Promise((resolve) => (wake = () => resolve(null)));
+          if (stopped || restarts !== seen) break;
+          const r = await Promise.race([it.next(), woken]);
+          if (r === null) break;
+          if (r.done) {
+            await woken;
+            break;
+          }
+          yield r.value;
         }
-        yield r.value;
+      } finally {
+        // The old run stops (its worker run is cancelled) before the new one starts, so the controls never
+        // address it again; when the page stops it, nothing waits.
+        await Promise.race([it.return(undefined), stop]);
       }
-      // The old run stops (its worker run is cancelled) before the new one starts, so the controls never
-      // address it again.
-      await Promise.race([it.return(undefined), stop]);
     }
   } finally {
     controls.removeEventListener("input", onRestart);
