@@ -271,9 +271,11 @@ export function accumulationChoices(def: OptimizerChoice["def"], options: Record
 
 /**
  * The page's input table (lib/url/inputs.ts), keyed as in the URL; `main` is the value the browser test sets.
- * Defaults: 2 epochs of the 6,000-image subset in batches of 128, 94 steps per run — long enough that the
- * six optimizers' order (by the last batches' loss) is the same for every seed tried, short enough that the
- * page's 19 runs finish in about a minute.
+ * Defaults: 2 epochs of the 6,000-image subset in batches of 128, 94 steps per run, short enough that the
+ * page's 19 runs finish in about a minute. Not long enough for a fixed order of the six optimizers: by the
+ * last 5 batches' mean loss, seeds 1–5 (wasm in Node, one race of the six at these defaults) put SGD last and
+ * momentum fifth or fourth every time, but Adagrad first four times and Adam once, and RMSprop anywhere from
+ * third to fifth — the page's table has the numbers.
  */
 export const mnistInputs: readonly InputRow[] = [
   { name: "epochs", input: "range", label: "epochs", default: 2, range: [1, 10], step: 1 },
