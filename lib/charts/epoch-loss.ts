@@ -12,6 +12,15 @@ export interface EpochLossOptions extends Plot.PlotOptions {
 
 export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: number }>[], { epochs, labels, width = 640, ...rest }: EpochLossOptions) {
   const points = lanes.flatMap((l) => l.points.map((p) => ({ optimizer: l.label, ...p })));
+  // A live change (its `step` is the first epoch it applied to) is drawn between that epoch and the one before.
+  const changes = lanes.flatMap((l) =>
+    (l.changes ?? [])
+      .filter((c) => !c.error)
+      .map((c) => {
+        const note = `${l.label}: ${Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ")}`;
+        return { at: Math.max(1, c.step - 0.5), note, title: `${note} from epoch ${c.step}` };
+      }),
+  );
   return Plot.plot({
     width,
     height: 300,
@@ -24,6 +33,8 @@ export function epochLossChart(lanes: readonly Lane<{ epoch: number; loss: numbe
     marks: [
       Plot.line(points, { x: "epoch", y: "loss", stroke: "optimizer", marker: "dot" }),
       Plot.text(points, Plot.selectLast({ x: "epoch", y: "loss", z: "optimizer", text: "optimizer", dx: 6, textAnchor: "start", fill: "optimizer" })),
+      Plot.ruleX(changes, { x: "at", stroke: "currentColor", strokeOpacity: 0.6, strokeDasharray: "5,4", title: "title" }),
+      Plot.text(changes, { x: "at", text: "note", frameAnchor: "top", dx: 4, dy: 4, textAnchor: "start", fontSize: 11 }),
       ...(rest.marks ?? []),
     ],
   });

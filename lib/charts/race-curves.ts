@@ -26,6 +26,34 @@ export function seriesColors(labels: readonly string[], drawn: readonly string[]
 export interface RaceSeries {
   label: string;
   points: readonly { step: number; loss: number; samplesSeen?: number }[];
+  /** Option changes made while it ran (lib/experiments' LaneChange): each from step `step` on. */
+  changes?: readonly { step: number; options: Record<string, unknown>; error?: string }[];
+}
+
+/**
+ * One row per accepted option change, at the first step that used it (on a samples axis: the samples seen
+ * before that step). A change every lane took at the same place is one row, without the lanes' names.
+ */
+export function changeRows(series: readonly RaceSeries[], x: "step" | "samplesSeen" = "step") {
+  const all = series.flatMap((s) =>
+    (s.changes ?? [])
+      .filter((c) => !c.error)
+      .map((c) => ({
+        label: s.label,
+        step: c.step,
+        at: x === "step" ? c.step : (s.points.find((p) => p.step === c.step - 1)?.samplesSeen ?? 0),
+        note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", "),
+      })),
+  );
+  const rows = new Map<string, { at: number; note: string; title: string; labels: string[] }>();
+  for (const c of all) {
+    const key = `${c.at}|${c.note}`;
+    const row = rows.get(key) ?? { at: c.at, note: c.note, title: "", labels: [] };
+    row.labels.push(c.label);
+    row.title = `${c.note} from step ${c.step}${row.labels.length < series.length ? ` (${row.labels.join(", ")})` : ""}`;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }
 
 export interface RaceLossOptions {
@@ -53,6 +81,7 @@ export function raceLossChart(series: readonly RaceSeries[], { width = 640, heig
   const zoom = yMax !== undefined && Number.isFinite(yMax);
   const rows = raceLossRows(series, smoothing, zoom ? yMax : Infinity);
   const channels = { x, y: "shown", stroke: "label" } as const;
+  const changes = changeRows(series, x);
   return Plot.plot({
     width,
     height,
@@ -63,6 +92,9 @@ export function raceLossChart(series: readonly RaceSeries[], { width = 640, heig
     marks: [
       Plot.ruleY([0]),
       Plot.lineY(rows, channels),
+      // Where the reader changed an option mid-run: a dashed rule from that step on, its change written at the top.
+      Plot.ruleX(changes, { x: "at", stroke: "currentColor", strokeOpacity: 0.6, strokeDasharray: "5,4", title: "title" }),
+      Plot.text(changes, { x: "at", text: "note", frameAnchor: "top", dx: 4, dy: 4, textAnchor: "start", fontSize: 11 }),
       ...(tips ? [Plot.tip(rows, Plot.pointerX({ ...channels, title: (d: (typeof rows)[number]) => `${d.label}\n${x === "step" ? "step" : "samples"} ${d[x]}\nloss ${d.loss.toFixed(4)}` }))] : []),
     ],
   });

@@ -17,8 +17,10 @@ import { sgd } from "../optimizers/sgd.js";
 import { splitDigits } from "../data/digits.js";
 import { crossValidate, digitsRuns as runDigits, staleOptimizerReplay, type CrossValidation, type DigitsRunChoice, type DigitsRunRow, type FoldResult, type StaleRow } from "../fast/experiments.js";
 import { nextMacrotask } from "../train/loop.js";
-import { between, failedLane, lane, now, reportEvery } from "./lanes.js";
-import type { Experiment, Lane, LaneStatus, OptimizerChoice, Point, Snapshot } from "./types.js";
+import { applyChanges, between, failedLane, lane, now, reportEvery } from "./lanes.js";
+import type { Experiment, Lane, LaneChange, LaneStatus, OptimizerChoice, OptionChange, Point, Snapshot } from "./types.js";
+
+type Settable = { setOptions(o: Record<string, unknown>): void };
 
 /**
  * How often a run reports while it trains. Every report redraws every cell that shows the run, and on this
@@ -88,13 +90,35 @@ function runLane(row: DigitsRunRow, before: DigitsLane): DigitsLane {
 
 const stop = <L extends Lane>(l: L): L => (l.status === "running" || l.status === "waiting" ? { ...l, status: "stopped" } : l);
 
+/**
+ * digits-runs under the reader's controls (controls.js): a step is one epoch, and an option change (the live
+ * learning rate) goes to the run that trains the next epoch — the run in progress from its next epoch, or,
+ * when that run has just trained its last, the next run from its first — and to no other: the later runs keep
+ * the table's rates. The optimizer keeps its state (setOptions, as torch's param_groups), and the change is
+ * recorded in that lane's `changes` with `step` = the first epoch it applied to.
+ */
 export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function* ({ digits, runs, epochs, seed, reportEveryMs = REPORT_EVERY_MS }, { signal, control }) {
   const t0 = now();
   const due = reportEvery(reportEveryMs);
   const { train, test } = splitDigits(digits);
+  const changes: LaneChange[][] = runs.map(() => []);
   let lanes = runs.map(waiting);
-  const snapshot = (done: boolean): DigitsRunsSnapshot => ({ lanes, step: lanes.reduce((n, l) => n + l.points.length, 0), totalSteps: runs.length * epochs, done, elapsedMs: now() - t0 });
-  for (const progress of runDigits({ train, test, runs, epochs, seed, signal })) {
+  const snapshot = (done: boolean): DigitsRunsSnapshot => ({
+    lanes: lanes.map((l, i) => ({ ...l, changes: [...changes[i]] })),
+    step: lanes.reduce((n, l) => n + l.points.length, 0),
+    totalSteps: runs.length * epochs,
+    done,
+    elapsedMs: now() - t0,
+  });
+  // The run training now and its optimizer; changes made after a run's last epoch wait for the next run.
+  let current: { run: number; optimizer: Settable } | null = null;
+  let held: OptionChange[] = [];
+  const onStart = (run: number, optimizer: Settable) => {
+    current = { run, optimizer };
+    const waiting = held.splice(0);
+    applyChanges({ paused: false, turn: async () => {}, next: async () => {}, changes: () => waiting }, [{ key: lanes[run].key, optimizer, changes: changes[run], nextStep: 1 }]);
+  };
+  for (const progress of runDigits({ train, test, runs, epochs, seed, signal, onStart })) {
     lanes = lanes.map((l, i) => (progress.rows[i] ? runLane(progress.rows[i], l) : l));
     if (progress.done) break;
     await nextMacrotask();
@@ -103,6 +127,9 @@ export const digitsRuns: Experiment<DigitsRunsSpec, EpochPoint> = async function
     // The reader's pause / step (controls.js): a step is one epoch of the run in progress.
     yield* between(control, () => snapshot(false));
     if (signal.aborted) break;
+    const c = current as { run: number; optimizer: Settable } | null;
+    if (c && lanes[c.run].points.length < epochs) applyChanges(control, [{ key: lanes[c.run].key, optimizer: c.optimizer, changes: changes[c.run], nextStep: lanes[c.run].points.length + 1 }]);
+    else held.push(...(control?.changes() ?? []));
   }
   if (signal.aborted) lanes = lanes.map(stop);
   yield snapshot(true);
@@ -225,6 +252,8 @@ export function digitsRows(s: Pick<DigitsRunsSnapshot, "lanes"> | Pending) {
       testLoss: l.testLoss,
       ms: l.ms,
       error: l.error,
+      /** Live option changes (`step`: the first epoch they applied to). */
+      changes: l.changes ?? [],
     }));
 }
 

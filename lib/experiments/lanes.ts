@@ -62,9 +62,9 @@ export function waitingLane<P extends Point>(c: ClassifierChoice): TrainingLane<
   return { key: c.key, label: c.label, status: "waiting", error: null, points: [], step: 0, totalSteps: 0, elapsedMs: 0, evalMs: 0, spec: plainChoice(c) };
 }
 
-/** A race's lane as trainingRace reports it, one point per step. */
+/** A race's lane as trainingRace reports it, one point per step, with the reader's option changes so far. */
 export function trainingLane(l: RaceLane): TrainingLane<ClassifierPoint> {
-  return { ...raceLane(l), step: l.step, evalMs: l.evalMs, spec: plainChoice(l.spec) };
+  return { ...raceLane(l), changes: [...l.changes], step: l.step, evalMs: l.evalMs, spec: plainChoice(l.spec) };
 }
 
 /** A trainingRace snapshot's progress as an experiment snapshot's: steps taken and planned over all lanes, done, wall time. */

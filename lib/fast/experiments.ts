@@ -54,6 +54,11 @@ export interface DenseRunSpec {
   /** Multiply the gradient by this constant (the loss × c); default 1. */
   gradScale?: number;
   signal?: AbortSignal;
+  /**
+   * Called with the run's optimizer once it exists, before the first step: a caller that changes its options
+   * between two epochs (`setOptions`, as torch's param_groups) changes the epochs after.
+   */
+  onStart?: (optimizer: { setOptions(o: Record<string, unknown>): void }) => void;
 }
 
 export interface DenseRunState {
@@ -83,11 +88,12 @@ export interface DenseRunState {
  * after every epoch and once more with `done: true` and the test accuracy.
  */
 export function* denseRun(spec: DenseRunSpec): Generator<DenseRunState, DenseRunState, unknown> {
-  const { data, def, options = {}, epochs = 15, seed = 1, sizes = [64, 10], gradScale = 1, signal } = spec;
+  const { data, def, options = {}, epochs = 15, seed = 1, sizes = [64, 10], gradScale = 1, signal, onStart } = spec;
   const state: DenseRunState = { optimizer: def.title, lr: Number(options.lr ?? def.defaults.lr), epoch: 0, epochs, losses: [], loss: NaN, ms: 0, done: false };
   const net = new DenseNet({ sizes, seed });
   try {
     const optimizer = createFloatOptimizer(def, options);
+    onStart?.(optimizer as unknown as { setOptions(o: Record<string, unknown>): void });
     for (const e of fitDense({ net, optimizer, x: data.xTrain, y: data.yTrain, epochs, gradScale, signal })) {
       state.epoch = e.epoch;
       state.losses = [...state.losses, e.loss];
@@ -287,15 +293,17 @@ export function* digitsRuns(o: {
   epochs?: number;
   seed?: number;
   signal?: AbortSignal;
+  /** denseRun's `onStart`, with the run's index. */
+  onStart?: (run: number, optimizer: { setOptions(o: Record<string, unknown>): void }) => void;
 }): Generator<{ rows: DigitsRunRow[]; done: boolean }, void, unknown> {
-  const { train, test, runs, epochs = 15, seed = 1, signal } = o;
+  const { train, test, runs, epochs = 15, seed = 1, signal, onStart } = o;
   const rows: DigitsRunRow[] = [];
-  for (const r of runs) {
+  for (const [i, r] of runs.entries()) {
     const scale = r.scale ?? 1;
     const standardize = r.standardize ?? false;
     const gradScale = r.gradScale ?? 1;
     const data = digitsFeatures(train, test, { scale, standardize });
-    for (const s of denseRun({ data, def: r.def, options: r.options, epochs, seed, gradScale, signal })) {
+    for (const s of denseRun({ data, def: r.def, options: r.options, epochs, seed, gradScale, signal, onStart: onStart && ((opt) => onStart(i, opt)) })) {
       const row = { ...s, label: r.label, scale, standardize, gradScale };
       if (s.done) rows.push(row);
       else yield { rows: [...rows, row], done: false };

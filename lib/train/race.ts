@@ -378,6 +378,10 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
     const order = o.order ?? "interleaved";
     while (active.length > 0) {
       const turn = order === "interleaved" ? active : active.slice(0, 1);
+      // The reader's pause / step and option changes act on the race's step — every lane in this turn takes
+      // one step — so Step moves each curve by one point and a change starts on the same step in every lane.
+      yield* between(o.control, () => snapshot());
+      applyChanges(o.control, runners.map((q) => ({ key: q.lane.key, optimizer: q.optimizer, changes: q.lane.changes, nextStep: q.lane.step + 1 })));
       for (const r of turn) {
         if (aborted()) return;
         if (ticket?.preempted()) {
@@ -387,8 +391,6 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
           ticket = await queue!.acquire(o.priority ?? 0, signal);
           if (!ticket) return;
         }
-        yield* between(o.control, () => snapshot());
-        applyChanges(o.control, runners.map((q) => ({ key: q.lane.key, optimizer: q.optimizer, changes: q.lane.changes, nextStep: q.lane.step + 1 })));
         await step(r);
         if (performance.now() - lastReport >= reportEveryMs) {
           lastReport = performance.now();

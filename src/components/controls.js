@@ -78,6 +78,8 @@ export function runControls({live = [], lane = "*", connection = lab} = {}) {
     root.dispatchEvent(new Event("input", {bubbles: true}));
   };
 
+  /** @type {(() => void)[]} */
+  const resets = [];
   for (const o of live) {
     const label = document.createElement("label");
     const input = document.createElement("input");
@@ -98,6 +100,8 @@ export function runControls({live = [], lane = "*", connection = lab} = {}) {
       out.textContent = fmt(v);
       if (current !== null && !done) connection.set(current, lane, {[o.name]: v});
     });
+    // A new run starts from the settings it was given: its sliders show them again.
+    resets.push(() => ((input.value = String(toSlider(o.value))), (out.textContent = fmt(o.value))));
     label.append(`${o.label} (live)`, input, out);
     root.append(label);
   }
@@ -107,6 +111,7 @@ export function runControls({live = [], lane = "*", connection = lab} = {}) {
     current = null;
     paused = false;
     done = false;
+    for (const reset of resets) reset();
     show();
     for await (const s of snapshots) {
       current = s.run;

@@ -17,7 +17,7 @@ export const fmt = {
 /**
  * @param {object[]} rows
  * @param {string[]} columns
- * @param {{header?: Record<string, string>, format?: Record<string, (v: any) => string>}} [extra]
+ * @param {{header?: Record<string, string>, format?: Record<string, (v: any, i: number, data: any[]) => string>}} [extra]
  */
 export function resultTable(rows, columns, extra = {}) {
   return Inputs.table(rows, {
@@ -37,7 +37,12 @@ export function resultTable(rows, columns, extra = {}) {
  */
 export function optimizerTable(rows, torch) {
   return resultTable(rows.map((r, i) => ({...r, torch: torch[i]})), ["label", "lr", "accuracy", "loss", "testLoss", "ms", "torch"], {
-    header: {label: "optimizer", torch: "PyTorch accuracy"}, format: {torch: (/** @type {number | null} */ v) => (v == null ? "—" : v.toFixed(4))}
+    header: {label: "optimizer", torch: "PyTorch accuracy"}, format: {
+      torch: (/** @type {number | null} */ v) => (v == null ? "—" : v.toFixed(4)),
+      // A rate changed mid-run: the table's rate, then each change and the first epoch it applied to.
+      lr: (/** @type {number} */ v, /** @type {number} */ i, /** @type {any[]} */ data) =>
+        [fmt.lr(v), ...(data[i].changes ?? []).filter((/** @type {any} */ c) => !c.error).map((/** @type {any} */ c) => `→ ${fmt.lr(Number(c.options.lr))} (epoch ${c.step})`)].join(" ")
+    }
   });
 }
 

@@ -2,8 +2,9 @@
 // The digits page's settings and its two largest sections' renderers: the four-optimizer comparison (the
 // page's main chart, its export with the PyTorch program, the result table beside PyTorch's accuracies) and the
 // input-scaling table. Rows come from lib/experiments/digits.ts; the tables from digits-tables.js.
-import {epochLossChart, epochRows, digitsRows, digitsStatus, digitsPyTorch} from "../_descent/descent.js";
+import {epochLossChart, epochRows, digitsRows, digitsStatus, digitsPyTorch, sgd} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
+import {runControls} from "./controls.js";
 import {inputs} from "./url-state.js";
 import {exportMenu} from "./export.js";
 import {fmt, resultTable, optimizerTable} from "./digits-tables.js";
@@ -18,6 +19,16 @@ export function digitsInputs() {
     {name: "loss.scale", input: "select", label: "multiply the loss by", default: 1e3, options: [1e-3, 1, 1e3], format: (/** @type {number} */ v) => `× ${v}`},
     {name: "folds", input: "range", label: "folds k", default: 5, range: [2, 10], step: 1}
   ]);
+}
+
+/**
+ * The comparison's run controls: pause, one epoch per step, restart, and the learning rate of the run that
+ * trains the next epoch (lib/experiments/digits.ts: later runs keep the table's rates), over SGD's range.
+ * @param {{options: Record<string, unknown>}[]} table
+ */
+export function digitsControls(table) {
+  const {min, max} = /** @type {{min: number, max: number}} */ (sgd.ranges.lr);
+  return runControls({live: [{name: "lr", label: "learning rate", value: Number(table[0].options.lr), min, max, log: true}]});
 }
 
 /**
@@ -36,7 +47,8 @@ export function comparisonView(compare, {table, epochs, seed, pytorch, train, te
   const chart = epochLossChart(compare.lanes, {epochs, labels: table.map((d) => d.label), width: Math.min(width, 720)});
   const sameAsPyTorch = (/** @type {TableRun} */ run) => epochs === pytorch.config.epochs && seed === pytorch.config.initSeed &&
     JSON.stringify(pytorch.config.runs.find((d) => d.label === run.label)?.options) === JSON.stringify(run.options);
-  const torch = table.map((run) => (sameAsPyTorch(run) ? pytorch.results.find((d) => d.label === run.label)?.accuracy ?? null : null));
+  // A run whose rate the reader changed mid-run is not the run PyTorch made: —.
+  const torch = table.map((run, i) => (sameAsPyTorch(run) && !rows[i]?.changes.length ? pytorch.results.find((d) => d.label === run.label)?.accuracy ?? null : null));
   const view = document.createElement("div");
   view.append(mainChart(chart, compare));
   // One row per optimizer and epoch; the test accuracy and loss are measured once, after the last epoch.
@@ -45,7 +57,8 @@ export function comparisonView(compare, {table, epochs, seed, pytorch, train, te
     rows: epochRows(compare),
     chart,
     meta: {epochs, seed, model: "linear 64→10", loss: "cross-entropy", batchSize: 1, order: "file order", train: train.count, test: test.count,
-      optimizers: table.map((d) => ({label: d.label, name: d.def.name, options: d.options}))},
+      // Live changes are listed, not replayed: the PyTorch program trains each run with its `options` throughout.
+      optimizers: table.map((d, i) => ({label: d.label, name: d.def.name, options: d.options, ...(rows[i]?.changes.length ? {changes: rows[i].changes} : {})}))},
     pytorch: digitsPyTorch({runs: table.map((d) => ({label: d.label, name: d.def.name, options: d.options})), epochs, initSeed: seed})
   }));
   view.append(optimizerTable(rows, /** @type {number[]} */ (torch)), status(digitsStatus(compare, {epochs, steps: train.count})));

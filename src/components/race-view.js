@@ -11,12 +11,13 @@ import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
 import {run} from "./lab.js";
 import {reportDataError} from "./data-file.js";
+import {runControls} from "./controls.js";
 
 export {status};
 
 /**
  * @typedef {import("../../lib/experiments/share.js").SharedRun<any>} SharedRun
- * @typedef {{key: string, label: string, status: string, error: string | null, step: number, totalSteps: number, elapsedMs: number, points: any[], spec?: any}} ViewLane
+ * @typedef {{key: string, label: string, status: string, error: string | null, step: number, totalSteps: number, elapsedMs: number, points: any[], spec?: any, changes?: {step: number, options: Record<string, unknown>, error?: string}[]}} ViewLane
  * @typedef {{name: string, rows: object[], chart: Element, pytorch?: unknown, meta?: object}} ExportOptions what export.js's exportMenu takes
  * @typedef {{run?: number, done: boolean, queued?: boolean, loading?: {loaded: number, total: number} | null, error?: Error, lanes: ViewLane[]}} ViewSnapshot
  */
@@ -196,8 +197,77 @@ export function liveRace(race, {main = false, exportAs, invalidation, controls, 
   follow(race, draw, {key: shown, invalidation});
   const root = document.createElement("div");
   const redraw = () => draw(race.latest);
-  root.append(withControls(controls, figure, redraw, invalidation), liveProgress(race, {invalidation}));
+  const run = /** @type {{controls?: HTMLElement}} */ (race).controls;
+  root.append(withControls(controls, figure, redraw, invalidation), ...(run ? [run] : []), liveProgress(race, {invalidation}), liveText(race, refused, {key: changesKey, invalidation, as: "status"}));
   return root;
+}
+
+/** @param {ViewSnapshot} s */
+const changesKey = (s) => `${s.run}|` + s.lanes.map((l) => l.changes?.length ?? 0).join();
+/** The option changes an optimizer refused (the run went on with its old options), in its own words. @param {ViewSnapshot} s */
+const refused = (s) => s.lanes.flatMap((l) => (l.changes ?? []).filter((c) => c.error).map((c) => `${l.label}: change at step ${c.step} refused: ${c.error}`)).join(" ") || null;
+
+/** A live option's slider label, by option name. */
+const liveLabels = /** @type {Record<string, string>} */ ({lr: "learning rate", momentum: "momentum", alpha: "α", rho: "ρ"});
+
+/**
+ * Run controls for a race (controls.js): play / pause / step, restart, and a slider for each option in `live`
+ * with the range its optimizer declares (lib/optimizers' `ranges`), applied to every lane from the next step.
+ * @param {{def: {ranges?: Record<string, {min: number, max: number, scale: string, step?: number}>}, options: Record<string, unknown>}} first the race's first choice
+ * @param {string[]} live
+ */
+function raceControls(first, live) {
+  return runControls({live: live.map((name) => {
+    const r = first.def.ranges?.[name];
+    if (!r) throw new Error(`no range for ${name}`);
+    return {name, label: liveLabels[name] ?? name, value: Number(first.options[name]), min: r.min, max: r.max, log: r.scale === "log", step: r.step};
+  })});
+}
+
+/**
+ * A run under the reader's controls: `start()` runs it, and the controls' restart starts it again from the
+ * same settings (a new run in the worker) without rerunning any cell; a finished run waits for a restart.
+ * Ends when `stop` resolves.
+ * @template {{run: number, done: boolean}} S
+ * @param {import("./controls.js").RunControls} controls
+ * @param {() => AsyncGenerator<S>} start
+ * @param {Promise<unknown>} stop
+ * @returns {AsyncGenerator<S>}
+ */
+async function* restartable(controls, start, stop) {
+  let stopped = false;
+  let restarts = 0;
+  /** @type {(() => void) | null} */
+  let wake = null;
+  const poke = () => wake?.();
+  const onRestart = () => ((restarts++), poke());
+  controls.addEventListener("input", onRestart);
+  void stop.then(() => ((stopped = true), poke()));
+  try {
+    while (!stopped) {
+      const seen = restarts;
+      const it = controls.drive(seen, start());
+      try {
+        for (;;) {
+          const woken = new Promise((resolve) => (wake = () => resolve(null)));
+          if (stopped || restarts !== seen) break;
+          const r = await Promise.race([it.next(), woken]);
+          if (r === null) break;
+          if (r.done) {
+            await woken;
+            break;
+          }
+          yield r.value;
+        }
+      } finally {
+        // The old run stops (its worker run is cancelled) before the new one starts, so the controls never
+        // address it again; when the page stops it, nothing waits.
+        await Promise.race([it.return(undefined), stop]);
+      }
+    }
+  } finally {
+    controls.removeEventListener("input", onRestart);
+  }
 }
 
 /**
@@ -365,8 +435,9 @@ export {chartControls} from "../_descent/descent.js";
 
 /**
  * The from-scratch page's wiring: its settings (lib/experiments/mnist-from-scratch.ts mnistPageSetup), a
- * `race(choices, priority, stop, drive?)` that runs one section's race in the worker as a shared run (`drive`:
- * the run controls' wrapper), the charts' common options, and `exportAs(name)` for a section's export menu.
+ * `race(choices, priority, stop, live?)` that runs one section's race in the worker as a shared run — with
+ * `live` (option names, e.g. ["lr"]) under run controls that liveRace shows below its chart — the charts'
+ * common options, and `exportAs(name)` for a section's export menu.
  * @param {Parameters<typeof mnistPageSetup>[0]} v the settings form's value
  * @param {Parameters<typeof mnistPageSetup>[1]} meta mnist-meta.json
  * @param {Parameters<typeof mnistPageSetup>[2]} files the data files' URLs
@@ -374,9 +445,13 @@ export {chartControls} from "../_descent/descent.js";
  */
 export function mnistRaces(v, meta, files, width) {
   const {settings, steps, plan, exportMeta} = mnistPageSetup(v, meta, files);
-  /** @type {(choices: any[], priority: number, stop: Promise<unknown>, drive?: (r: AsyncGenerator<any>) => AsyncGenerator<any>) => SharedRun} */
-  const race = (choices, priority, stop, drive = (r) => r) =>
-    shareRun(drive(/** @type {AsyncGenerator<any>} */ (run("mnist-race", mnistRaceSpec(choices, priority, settings)))), {initial: {lanes: [], done: false, queued: true, loading: null}, stop});
+  /** @type {(choices: any[], priority: number, stop: Promise<unknown>, live?: string[]) => SharedRun & {controls?: HTMLElement}} */
+  const race = (choices, priority, stop, live) => {
+    const start = () => /** @type {AsyncGenerator<any>} */ (run("mnist-race", mnistRaceSpec(choices, priority, settings)));
+    const controls = live ? raceControls(choices[0], live) : undefined;
+    const shared = shareRun(controls ? restartable(controls, start, stop) : start(), {initial: {lanes: [], done: false, queued: true, loading: null}, stop});
+    return Object.assign(shared, controls ? {controls} : {});
+  };
   /** @type {(name: string) => (lanes: any[], chart: Element) => ExportOptions} */
   const exportAs = (name) => (lanes, chart) => ({name: `mnist-${name}-seed${v.seed}`, rows: mnistExportRows(lanes), chart, meta: exportMeta(lanes), pytorch: mnistPytorchRun(lanes, settings)});
   return {race, exportAs, plan, steps, settings, chart: {width, xMax: steps, labels: mnistLabels}, pageStart: performance.now()};

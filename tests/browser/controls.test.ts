@@ -1,7 +1,8 @@
 /**
  * Run controls on a page (src/components/controls.js over lib/experiments' RunControl): pause stops the
- * run where it is, step advances it by exactly one step, a learning rate moved while it runs is applied from
- * the next step (and marked on the chart), and restart starts it again with the same settings.
+ * run where it is, step advances it by exactly one step (one epoch on /digits, one step of every lane in an
+ * MNIST race), a learning rate moved while it runs is applied from the next step (and marked on the chart,
+ * the points before it kept), and restart starts it again with the same settings.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -66,7 +67,85 @@ describe("run controls", () => {
       return m ? ([m[1], Number(m[2])] as const) : null;
     });
 
-  test("pause, step (one epoch) and restart on /digits", async () => {
+  /** The first section's step on /mnist-from-scratch, from its progress row ("step 12 of 940 · …"). */
+  const sgdStep = (page: Page) =>
+    page.evaluate(() => Number(/step ([\d,]+) of/.exec(document.querySelector(".descent-progress .descent-progress-row .text")?.textContent ?? "")?.[1].replace(/,/g, "") ?? NaN));
+  /** The SGD chart's line as losses, one per step drawn: its path's y read through the y-axis' tick labels. */
+  const sgdLine = (page: Page) =>
+    page.evaluate(() => {
+      const chart = document.querySelector("[data-main-chart]")!;
+      const ticks = [...chart.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => [Number(/translate\([-\d.]+,([-\d.]+)\)/.exec(t.getAttribute("transform") ?? "")?.[1]), Number(t.textContent)]);
+      const [[p0, v0], [p1, v1]] = [ticks[0], ticks.at(-1)!];
+      const d = chart.querySelector('g[aria-label="line"] path')?.getAttribute("d") ?? "";
+      return [...d.matchAll(/[ML]([-\d.]+),([-\d.]+)/g)].map((m) => v0 + ((Number(m[2]) - p0) * (v1 - v0)) / (p1 - p0));
+    });
+  const near = (a: number[], b: number[], what: string) => {
+    assert.equal(a.length, b.length, what);
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 2e-3, `${what}: step ${i + 1}: ${v} vs ${b[i]}`));
+  };
+  const stateIs = (page: Page, state: string) =>
+    page.waitForFunction((s) => document.querySelector(".descent-controls .state")?.textContent === s, state, { timeout: 120_000 });
+
+  test("pause, step, a live learning-rate change (kept points before it, a different run after) and restart on /mnist-from-scratch; every section has controls", async () => {
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/mnist-from-scratch?epochs=10");
+    try {
+      const controls = page.locator(".descent-controls").first();
+      await page.waitForFunction(() => document.querySelector(".descent-controls .state")?.textContent === "running" && /step ([1-9]\d|[5-9]) of/.test(document.querySelector(".descent-progress .descent-progress-row .text")?.textContent ?? ""), null, { timeout: 180_000 });
+      assert.equal(await page.locator(".descent-controls").count(), 9, "each of the nine races has its controls");
+      await controls.locator("[data-control=play]").click();
+      await stateIs(page, "paused");
+      await page.waitForTimeout(1500); // a report on its way lands first
+      const at = await sgdStep(page);
+      await page.waitForTimeout(1000);
+      assert.equal(await sgdStep(page), at, "a paused run does not move");
+
+      await controls.locator("[data-control=step]").click();
+      await page.waitForFunction((n) => Number(/step ([\d,]+) of/.exec(document.querySelector(".descent-progress .descent-progress-row .text")?.textContent ?? "")?.[1].replace(/,/g, "")) > n, at);
+      await page.waitForTimeout(1500);
+      assert.equal(await sgdStep(page), at + 1, "Step takes exactly one step");
+      const before = await sgdLine(page);
+      assert.equal(before.length, at + 1, "the chart draws every step");
+
+      // One decade higher, then play: the change applies from the next step and is marked there.
+      await controls.locator("input[type=range]").first().evaluate((el: HTMLInputElement) => {
+        el.value = String(Number(el.value) + 1);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await controls.locator("[data-control=play]").click();
+      await page.waitForFunction(() => /from step \d+/.test(document.querySelector('[data-main-chart] g[aria-label="rule"] title')?.textContent ?? ""), null, { timeout: 60_000 });
+      const mark = await page.locator('[data-main-chart] g[aria-label="rule"] title').first().textContent();
+      assert.match(mark ?? "", /^lr → 0\.01 from step \d+$/);
+      assert.equal(Number(/from step (\d+)/.exec(mark ?? "")?.[1]), at + 2, "the change applies from the step after the one taken");
+      await page.waitForFunction((n) => Number(/step ([\d,]+) of/.exec(document.querySelector(".descent-progress .descent-progress-row .text")?.textContent ?? "")?.[1].replace(/,/g, "")) >= n, at + 4);
+      await controls.locator("[data-control=play]").click();
+      await stateIs(page, "paused");
+      await page.waitForTimeout(1500);
+      const changed = await sgdLine(page);
+      near(changed.slice(0, at + 1), before, "the points before the change are kept");
+
+      // Restart: the same settings again, without the change — identical up to the change, different after it.
+      const run = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
+      await controls.locator("[data-control=restart]").click();
+      await page.waitForFunction((n) => Number(document.querySelector("[data-main-chart]")?.getAttribute("data-run")) > n, run, { timeout: 60_000 });
+      assert.equal(await controls.locator("output").first().textContent(), "1.0e-3", "the slider shows the restarted run's rate");
+      await stateIs(page, "running");
+      await page.waitForFunction((n) => Number(/step ([\d,]+) of/.exec(document.querySelector(".descent-progress .descent-progress-row .text")?.textContent ?? "")?.[1].replace(/,/g, "")) >= n, at + 4, { timeout: 120_000 });
+      await controls.locator("[data-control=play]").click();
+      await stateIs(page, "paused");
+      await page.waitForTimeout(1500);
+      const again = await sgdLine(page);
+      assert.equal(await page.locator('[data-main-chart] g[aria-label="rule"] title').count(), 0, "no change in the restarted run");
+      // Step at + 2's loss is measured before its update: the change shows from step at + 3 on.
+      near(again.slice(0, at + 2), changed.slice(0, at + 2), "same weights, same batches: the same run up to the change");
+      const gap = Math.max(...[at + 2, at + 3].map((i) => again[i] - changed[i]));
+      assert.ok(gap > 5e-3, `ten times the learning rate lowers the loss after the change (by ${gap})`);
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("pause, step (one epoch), a live learning rate (marked at the epoch it starts, shown in the table) and restart on /digits", async () => {
     const { page, consoleErrors } = await visit(site.browser, site.origin, "/digits?epochs=30");
     try {
       const controls = page.locator(".descent-controls").first();
@@ -88,6 +167,18 @@ describe("run controls", () => {
       const next = await trainingAt(page);
       // One epoch on: the same run's next epoch, or the next run's first when the step finished a run.
       assert.ok(next && ((next[0] === at![0] && next[1] === at![1] + 1) || (next[0] !== at![0] && next[1] === 1)), `one epoch from ${at} to ${next}`);
+
+      // A live learning rate, one decade up, then one more epoch: the run in training takes it from that epoch on.
+      await controls.locator("input[type=range]").first().evaluate((el: HTMLInputElement) => {
+        el.value = String(Number(el.value) + 1);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await controls.locator("[data-control=step]").click();
+      await page.waitForFunction(() => /from epoch \d+$/.test(document.querySelector('[data-main-chart] g[aria-label="rule"] title')?.textContent ?? ""), null, { timeout: 60_000 });
+      const mark = (await page.locator('[data-main-chart] g[aria-label="rule"] title').first().textContent()) ?? "";
+      const [label, epoch] = next![1] < 30 ? [next![0], next![1] + 1] : [null, 1]; // after a run's last epoch: the next run's first
+      assert.match(mark, new RegExp(`^${label ?? "\\w+"}: lr → 0\\.01 from epoch ${epoch}$`), mark);
+      await page.waitForFunction(() => [...document.querySelectorAll("td")].some((td) => /^1e-\d → 1e-2 \(epoch \d+\)$/.test(td.textContent ?? "")), null, { timeout: 60_000 });
       const run = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
       await controls.locator("[data-control=restart]").click();
       await page.waitForFunction((n) => Number(document.querySelector("[data-main-chart]")?.getAttribute("data-run")) > n, run);

@@ -103,6 +103,62 @@ test("digits-runs under the reader's controls: paused, it waits; each step is on
   assert.equal(end!.lanes[0].status, "done");
 });
 
+test("digits-runs with a live learning rate: the run in training takes it from its next epoch, keeps the epochs before; after a run's last epoch it goes to the next run's first; a refused one is recorded", async () => {
+  const runs = [NOTEBOOK_OPTIMIZERS[1], NOTEBOOK_OPTIMIZERS[0]]; // SGD, then Adam
+  const spec = { digits, runs, epochs: 3, seed: 1, reportEveryMs: 0 };
+  const plain = await last(digitsRuns(spec, { signal }));
+  const controller = new AbortController();
+  const control = new Controls(controller.signal);
+  control.pause();
+  const it = digitsRuns(spec, { signal: controller.signal, control })[Symbol.asyncIterator]();
+  const next = async () => structuredClone((await it.next()).value as DigitsRunsSnapshot);
+  // Each epoch reports once, then once more as it pauses (reportEveryMs 0).
+  const epoch = async () => (await next(), await next());
+  let s = await epoch();
+  assert.equal(s.lanes[0].points.length, 1);
+  control.set({ lane: "*", options: { lr: 0.01 } });
+  control.step();
+  s = await epoch();
+  assert.equal(s.lanes[0].points.length, 2, "one step, one epoch");
+  assert.deepEqual(s.lanes[0].changes, [{ step: 2, options: { lr: 0.01 } }]);
+  control.step();
+  s = await epoch(); // SGD's last epoch
+  assert.equal(s.lanes[0].points.length, 3);
+  control.set({ lane: "*", options: { lr: 0.05 } });
+  control.step();
+  s = await epoch(); // Adam's first epoch, at the rate set after SGD's last
+  assert.equal(s.lanes[1].points.length, 1);
+  control.set({ lane: "*", options: { lr: -1 } });
+  control.play();
+  let end = s;
+  for (let r = await it.next(); !r.done; r = await it.next()) end = structuredClone(r.value as DigitsRunsSnapshot);
+  assert.ok(end.done);
+  const [sgdLane, adamLane] = end.lanes;
+  assert.equal(sgdLane.points[0].loss, plain.lanes[0].points[0].loss, "the epoch before the change is kept");
+  for (const e of [1, 2]) assert.notEqual(sgdLane.points[e].loss, plain.lanes[0].points[e].loss, `epoch ${e + 1} trained at the new rate`);
+  assert.deepEqual(sgdLane.changes, [{ step: 2, options: { lr: 0.01 } }], "a change after SGD's last epoch is not SGD's");
+  assert.equal(adamLane.changes![0].step, 1);
+  assert.deepEqual(adamLane.changes![0].options, { lr: 0.05 });
+  assert.equal(adamLane.changes![1].step, 2);
+  assert.match(adamLane.changes![1].error ?? "", /Invalid learning rate: -1/);
+  assert.equal(adamLane.status, "done", "a refused change leaves the run going with its old rate");
+  assert.notEqual(adamLane.points[0].loss, plain.lanes[1].points[0].loss);
+  assert.equal(adamLane.points.length, 3);
+  assert.deepEqual(digitsRows(end).map((r) => r.changes.length), [1, 2]);
+});
+
+test("what the page says of its defaults (15 epochs) holds for initial weights 1–5: final training loss Adam < RMSprop < SGD < Adagrad every time, Adagrad's test accuracy the lowest every time, the highest not always the same optimizer's", () => {
+  const top = new Set<string>();
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const rows = [...fastRuns({ train, test: held, runs: [...NOTEBOOK_OPTIMIZERS], epochs: 15, seed })].at(-1)!.rows;
+    assert.deepEqual([...rows].sort((a, b) => a.loss - b.loss).map((r) => r.label), ["Adam", "RMSprop", "SGD", "Adagrad"], `seed ${seed}: by final loss`);
+    const byAccuracy = [...rows].sort((a, b) => b.accuracy! - a.accuracy!);
+    assert.equal(byAccuracy.at(-1)!.label, "Adagrad", `seed ${seed}: lowest accuracy`);
+    top.add(byAccuracy[0].label);
+  }
+  assert.ok(top.size > 1, `the highest test accuracy is ${[...top]}'s for every seed: the page says it changes`);
+});
+
 describe("digits-cv, digits-stale and the page's helpers", () => {
   test("constantPixels: pixels 0, 32 and 39 never light up in the first 898 rows (as digits.test.ts finds with columnStats)", () => {
     assert.deepEqual(constantPixels(train), [0, 32, 39]);

@@ -15,6 +15,7 @@ import { accumulationNote, firstLossNote, lastLossesNote, sixNote } from "../../
 import { shareRun } from "../../lib/experiments/share.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
 import { trainingRace } from "../../lib/train/race.js";
+import { Controls } from "../../lib/experiments/host.js";
 import { last, signal } from "../helpers/experiments.js";
 import { serveDatasets, twoClassToy } from "../helpers/toy-data.js";
 
@@ -78,6 +79,43 @@ describe("mnist-race", () => {
     assert.equal(tf.memory().numTensors, before);
     const next = await last_(mnistRace(spec([{ key: "b", label: "b", def: sgd, options: { lr: 0.05 } }], 9), { signal }));
     assert.ok(next.done, "the next race gets the queue");
+  });
+
+  it("under the reader's controls: paused it waits, Step moves every lane exactly one step, and a live change applies to every lane from the next step with the steps before unchanged", async () => {
+    const choices = [{ key: "a", label: "a", def: sgd, options: { lr: 0.05 } }, { key: "b", label: "b", def: adam, options: { lr: 1e-2 } }];
+    const race = { ...spec(choices, 1, { epochs: 2 }), reportEveryMs: 0 };
+    const plain = await last(mnistRace(race, { signal }));
+    const controller = new AbortController();
+    const control = new Controls(controller.signal);
+    control.pause();
+    const it = mnistRace(race, { signal: controller.signal, control })[Symbol.asyncIterator]();
+    const steps = (s: MnistRaceSnapshot) => s.lanes.map((l) => l.step);
+    const until = async (ok: (s: MnistRaceSnapshot) => boolean) => {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) throw new Error("the race ended first");
+        if (ok(r.value)) return structuredClone(r.value);
+      }
+    };
+    await until((s) => !s.queued && !s.loading);
+    const quiet = await until(() => true); // a paused race repeats its snapshot (the heartbeat), and stays put
+    assert.deepEqual(steps(quiet), [0, 0], "paused before its first step");
+    control.step();
+    await until((s) => steps(s).every((k) => k === 1));
+    assert.deepEqual(steps(await until(() => true)), [1, 1], "one Step, one step of every lane, then it waits");
+    control.set({ lane: "*", options: { lr: 0.2 } });
+    control.play();
+    let end: MnistRaceSnapshot | undefined;
+    for (let r = await it.next(); !r.done; r = await it.next()) end = structuredClone(r.value);
+    assert.ok(end!.done);
+    for (const [i, l] of end!.lanes.entries()) {
+      const before = plain.lanes[i].points;
+      assert.deepEqual(l.changes, [{ step: 2, options: { lr: 0.2 } }], `${l.label}: changed from step 2`);
+      // Step 2's loss is measured before its update, so it is the unchanged run's; from step 3 on they part.
+      assert.deepEqual(l.points.slice(0, 2), before.slice(0, 2), `${l.label}: the steps before the change are kept`);
+      assert.notEqual(l.points[2].loss, before[2].loss, `${l.label}: step 3 follows the new rate`);
+      assert.equal(l.points.length, before.length);
+    }
   });
 
   it("the PyTorch program names each lane's optimizer, and the subset size unless full", () => {
