@@ -82,6 +82,8 @@ const FIRST_STEP = "descent:first-step";
 const requirement = (path: string): "first step" | "first result" | undefined => (path.startsWith("/mnist") ? "first step" : path === "/" ? "first result" : undefined);
 /** How long a page without a budget gets, after its first drawing, to set the first-step mark. */
 const GRACE_MS = 15_000;
+/** How long a page gets to start a run before it counts as one that starts none (a loaded machine's worker calibrates first). */
+const IDLE_MS = 90_000;
 
 /**
  * Measures one page in a fresh context of `browser`. `require`: the moment a budgeted page must reach (else
@@ -137,7 +139,7 @@ export async function measurePage(browser: Browser, origin: string, path: string
       // The landing race draws its empty frame first and is done when the worker's first result is drawn.
       if (!requireStep && done !== null) [cut, at] = [done, "first result"];
       else if (!require && drawn !== null && now - drawn > GRACE_MS) [cut, at] = [drawn, "first drawing"];
-      else if (!require && drawn === null && !runs && Date.now() - t0 > GRACE_MS) {
+      else if (!require && drawn === null && !runs && Date.now() - t0 > IDLE_MS) {
         // A page that starts no run (the authors page): everything it loads.
         await page.waitForLoadState("networkidle");
         [cut, at] = [await page.evaluate(() => performance.timeOrigin + performance.now()), "network idle"];
