@@ -5,7 +5,8 @@
  *
  * A lane's points are its evaluations ({step, samplesSeen, epoch, trainLoss, trainAcc, testLoss, testAcc}):
  * that is all the page draws, and the worker transport sends only the points added since its last message.
- * The data travel by URL, fetched once by the worker (loadSource, shared with the from-scratch page).
+ * The data travel by URL, fetched once by the worker (loadSource, shared with the from-scratch page): the
+ * training set before the race, the test set once the first step has been taken (trainingRace's test loader).
  */
 import type { Dataset } from "../data/dataset.js";
 import { adam } from "../optimizers/adam.js";
@@ -54,29 +55,36 @@ function toLane(l: RaceLane, count: number): NesterovAdamLane {
   return { ...trainingLane(l), points: l.evals.map((e) => ({ ...e, epoch: e.samplesSeen / count })), evalImages: l.evalImages, changes: l.changes };
 }
 
+/** A dataset source's dataset, when it has downloaded (an abort rejects). */
+async function loaded(source: DatasetSource, signal: AbortSignal): Promise<Dataset> {
+  const load = loadSource(source, signal);
+  let r = await load.next();
+  while (!r.done) r = await load.next();
+  if (!r.value) throw new Error(`${source.name}: download stopped (the run was cancelled)`);
+  return r.value;
+}
+
 export const nesterovAdamRace = async function* (
   { choices, data, evaluation, ...setup }: NesterovAdamSpec,
   { signal, control }: RunContext,
 ): AsyncGenerator<NesterovAdamSnapshot, void, undefined> {
   const t0 = performance.now();
-  const sets: Dataset[] = [];
-  // Both files, one after the other; while they download the lanes wait and the page shows the bytes.
-  for (const source of [data.source, evaluation.test]) {
-    const load = loadSource(source, signal);
-    let r = await load.next();
-    for (; !r.done; r = await load.next()) {
-      yield { lanes: choices.map(waiting), step: 0, totalSteps: 0, done: false, elapsedMs: performance.now() - t0, loading: r.value };
-    }
-    if (!r.value) return;
-    sets.push(r.value);
+  // The training set first: while it downloads the lanes wait and the page shows the bytes.
+  const load = loadSource(data.source, signal);
+  let r = await load.next();
+  for (; !r.done; r = await load.next()) {
+    yield { lanes: choices.map(waiting), step: 0, totalSteps: 0, done: false, elapsedMs: performance.now() - t0, loading: r.value };
   }
-  const [train, test] = sets;
+  const train = r.value;
+  if (!train) return;
   const { source: _source, ...rest } = data;
   await nextMacrotask();
   for await (const s of trainingRace({
     ...setup,
     data: { ...rest, dataset: train },
-    evaluation: { train, test, every: evaluation.every },
+    // The test set (all of it) only once training has begun: the race scores the evaluations it took meanwhile
+    // on copies of their weights when it is here, so the first step does not wait for its bytes.
+    evaluation: { train, test: () => loaded(evaluation.test, signal), every: evaluation.every },
     lanes: choices,
     signal,
     control,

@@ -58,7 +58,8 @@ export function mlp(options: MLPOptions): MLP {
 }
 
 /** Logits for a batch x of shape [n, sizes[0]]. */
-export function forward(model: MLP, x: tf.Tensor2D): tf.Tensor2D {
+/** The logits; `model` may be any list of [W1, b1, W2, b2, …] (a copy of an MLP's weights, say). */
+export function forward(model: { readonly params: readonly tf.Tensor[] }, x: tf.Tensor2D): tf.Tensor2D {
   let h: tf.Tensor2D = x;
   const layers = model.params.length / 2;
   for (let l = 0; l < layers; l++) {

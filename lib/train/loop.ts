@@ -85,8 +85,12 @@ export interface TrainOptions {
   accumulation?: number;
   /** "correct" (default) or "broken": the optimizers-lab notebook's zero-grad-every-micro-batch bug (accumulate.ts). */
   accumulate?: AccumulateMode;
-  /** Called whenever samplesSeen passes a multiple of `evaluateEvery`; its result rides on that progress object. */
-  evaluate?: (at: { step: number; epoch: number; samplesSeen: number }) => Evaluation | Promise<Evaluation>;
+  /**
+   * Called whenever samplesSeen passes a multiple of `evaluateEvery`; its result rides on that progress object
+   * (none when it returns undefined: the caller keeps the evaluation for later, as the races do for a test set
+   * still downloading).
+   */
+  evaluate?: (at: { step: number; epoch: number; samplesSeen: number }) => Evaluation | undefined | Promise<Evaluation | undefined>;
   /** Samples between evaluations. Default: the dataset's size (once per epoch), or 10,000 for a stream. */
   evaluateEvery?: number;
   signal?: AbortSignal;

@@ -78,8 +78,13 @@ export interface Lane {
 export interface RaceEvaluation {
   /** Scored for trainLoss / trainAcc (NaN when absent). */
   train?: Dataset;
-  /** Scored for testLoss / testAcc (NaN when absent). */
-  test?: Dataset;
+  /**
+   * Scored for testLoss / testAcc (NaN when absent). A loader instead of a dataset is called once the first
+   * training step has been taken, so its download does not delay the first step: every evaluation until it
+   * resolves keeps a copy of the weights it scores, and is scored (train and test, in order) when the test
+   * set is here. Its rejection ends the race with that error.
+   */
+  test?: Dataset | (() => Promise<Dataset>);
   /** Samples between evaluations (the gradient-descent tutorial: 10,000). */
   every: number;
   /** Normalisation of the evaluated images (default: the training data's). */
@@ -225,8 +230,16 @@ export function evaluateClassifierAsync(
   return evaluateClassifier(logits, ds, { batchSize, normalize, signal });
 }
 
+/** An evaluation waiting for the test set: the weights at that moment (a copy, freed once scored). */
+interface PendingEvaluation {
+  at: { step: number; samplesSeen: number };
+  params: tf.Tensor[];
+}
+
 interface Runner {
   lane: Lane;
+  /** Evaluations taken before the test set arrived, oldest first. */
+  pending: PendingEvaluation[];
   /** Time spent on evaluations outside train() (at step 0 and at the end). */
   outsideMs: number;
   model: MLP;
@@ -257,27 +270,77 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
     evalImages: 0,
     changes: [],
   }));
+  const runners: Runner[] = [];
   const snapshot = (queued = false): RaceSnapshot => ({
     lanes: lanes.map((l) => ({ ...l })),
-    done: lanes.every((l) => finished(l.status)),
+    // A lane that has finished may still owe evaluations that wait for the test set.
+    done: lanes.every((l) => finished(l.status)) && runners.every((r) => r.pending.length === 0),
     queued,
     wallMs: performance.now() - started,
   });
   const aborted = () => signal?.aborted === true;
   const evaluation = o.evaluation;
   const evalNorm = evaluation?.normalize ?? o.data.normalize;
-  const runners: Runner[] = [];
   let ticket: QueueTicket | null = null;
 
-  const score = async (lane: Lane, model: MLP, at: { step: number; samplesSeen: number }): Promise<LaneEvaluation> => {
+  // The test set: here from the start, or loaded after the first step (see RaceEvaluation.test).
+  const testSource = evaluation?.test;
+  let test: Dataset | undefined = typeof testSource === "function" ? undefined : testSource;
+  let testLoad: Promise<void> | undefined;
+  let testError: unknown;
+  const testReady = () => typeof testSource !== "function" || test !== undefined;
+  const loadTest = (): Promise<void> => {
+    if (typeof testSource !== "function") return Promise.resolve();
+    return (testLoad ??= testSource().then(
+      (ds) => void (test = ds),
+      (e) => void (testError = e),
+    ));
+  };
+  const failIfTestFailed = () => {
+    if (testError !== undefined) throw testError;
+  };
+
+  const score = async (lane: Lane, model: { readonly params: readonly tf.Tensor[] }, at: { step: number; samplesSeen: number }): Promise<LaneEvaluation> => {
     const t0 = performance.now();
     const logits = (x: tf.Tensor2D) => forward(model, x);
     const opts = { batchSize: evaluation?.batchSize, normalize: evalNorm, signal };
     const tr = evaluation?.train ? await evaluateClassifierAsync(logits, evaluation.train, opts) : { loss: NaN, accuracy: NaN };
-    const te = evaluation?.test ? await evaluateClassifierAsync(logits, evaluation.test, opts) : { loss: NaN, accuracy: NaN };
+    const te = test ? await evaluateClassifierAsync(logits, test, opts) : { loss: NaN, accuracy: NaN };
     lane.evalMs += performance.now() - t0;
-    lane.evalImages += (evaluation?.train?.count ?? 0) + (evaluation?.test?.count ?? 0);
+    lane.evalImages += (evaluation?.train?.count ?? 0) + (test?.count ?? 0);
     return { ...at, trainLoss: tr.loss, trainAcc: tr.accuracy, testLoss: te.loss, testAcc: te.accuracy };
+  };
+
+  /**
+   * Scores `model` now, or — while the test set is still on its way, or earlier evaluations still wait for it —
+   * keeps a copy of its weights for later. A real copy (x·1 writes a new buffer): tf.clone would share the
+   * variable's buffer, which an optimizer that updates in place would change under it.
+   */
+  const evaluateAt = async (r: Runner, at: { step: number; samplesSeen: number }): Promise<LaneEvaluation | undefined> => {
+    if (testReady() && r.pending.length === 0) return score(r.lane, r.model, at);
+    r.pending.push({ at, params: r.model.params.map((p) => tf.tidy(() => tf.mul(p, 1))) });
+    return undefined;
+  };
+
+  /** Scores every lane's evaluations that waited for the test set, in order, once it is here. */
+  const settlePending = async (): Promise<void> => {
+    failIfTestFailed();
+    if (!testReady()) return;
+    for (const r of runners) {
+      while (r.pending.length > 0) {
+        if (aborted()) return;
+        const t0 = performance.now();
+        const { at, params } = r.pending[0];
+        try {
+          r.lane.evals.push(await score(r.lane, { params }, at));
+        } finally {
+          r.pending.shift();
+          tf.dispose(params);
+        }
+        r.outsideMs += performance.now() - t0;
+        r.lane.elapsedMs = r.lane.trainMs + r.outsideMs;
+      }
+    }
   };
 
   try {
@@ -315,11 +378,12 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
         signal,
         ...(evaluation && {
           evaluateEvery: evaluation.every,
-          evaluate: ({ step, samplesSeen }: { step: number; samplesSeen: number }) => score(lane, model, { step, samplesSeen }),
+          evaluate: ({ step, samplesSeen }: { step: number; samplesSeen: number }) => evaluateAt(runner, { step, samplesSeen }),
         }),
       });
       // #endregion fair-start
-      runners.push({ lane, outsideMs: 0, model, optimizer, gen });
+      const runner: Runner = { lane, pending: [], outsideMs: 0, model, optimizer, gen };
+      runners.push(runner);
     }
 
     yield snapshot(queue !== undefined);
@@ -337,7 +401,8 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
         lane.status = "running";
         if (evaluation) {
           const t0 = performance.now();
-          lane.evals.push(await score(lane, r.model, { step: 0, samplesSeen: 0 }));
+          const e = await evaluateAt(r, { step: 0, samplesSeen: 0 });
+          if (e) lane.evals.push(e);
           r.outsideMs += performance.now() - t0;
           lane.elapsedMs = r.outsideMs;
         }
@@ -345,6 +410,8 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
       let result: IteratorResult<Progress, void>;
       try {
         result = await r.gen.next();
+        // The test set is fetched only now, in parallel with the training: its bytes never delay the first step.
+        if (evaluation) void loadTest();
       } catch (e) {
         lane.error = e as Error;
         lane.status = e instanceof DivergedError ? "diverged" : "invalid";
@@ -355,9 +422,11 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
           lane.status = "stopped";
           return false;
         }
-        if (evaluation && lane.evals.at(-1)?.samplesSeen !== lane.samplesSeen) {
+        const last = r.pending.at(-1)?.at ?? lane.evals.at(-1);
+        if (evaluation && last?.samplesSeen !== lane.samplesSeen) {
           const t0 = performance.now();
-          lane.evals.push(await score(lane, r.model, { step: lane.step, samplesSeen: lane.samplesSeen }));
+          const e = await evaluateAt(r, { step: lane.step, samplesSeen: lane.samplesSeen });
+          if (e) lane.evals.push(e);
           r.outsideMs += performance.now() - t0;
           lane.elapsedMs = lane.trainMs + r.outsideMs;
         }
@@ -382,6 +451,7 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
       // one step — so Step moves each curve by one point and a change starts on the same step in every lane.
       yield* between(o.control, () => snapshot());
       applyChanges(o.control, runners.map((q) => ({ key: q.lane.key, optimizer: q.optimizer, changes: q.lane.changes, nextStep: q.lane.step + 1 })));
+      await settlePending(); // evaluations that waited for the test set, once it is here
       for (const r of turn) {
         if (aborted()) return;
         if (ticket?.preempted()) {
@@ -399,6 +469,12 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
       }
       active = active.filter((r) => !finished(r.lane.status));
     }
+    // Every lane has finished; evaluations that still wait for the test set are scored when it arrives.
+    if (runners.some((r) => r.pending.length > 0)) {
+      await loadTest();
+      if (aborted()) return;
+      await settlePending();
+    }
     if (aborted()) return;
     yield snapshot();
   } finally {
@@ -407,6 +483,8 @@ export async function* trainingRace(o: TrainingRaceOptions): AsyncGenerator<Race
       await r.gen.return(undefined);
       r.optimizer.dispose();
       disposeModel(r.model);
+      for (const e of r.pending) tf.dispose(e.params);
+      r.pending.length = 0;
     }
   }
 }

@@ -32,16 +32,24 @@ export function threeClassToy(n: number, seed = 1, { lowest = 0 }: { lowest?: nu
 }
 
 /**
- * An HTTP server on 127.0.0.1 for the suite (started before its tests, closed after): a request for `path`
- * answers `file(path)` encoded, with its content-length, and is counted in `requests[path]`.
+ * An HTTP server on 127.0.0.1 for the suite (started before its tests, closed after): a request for `path` (its
+ * query ignored: a query makes a new URL, which the worker fetches anew) answers `file(path)` encoded, with its
+ * content-length, or 404 when there is none, and is counted in `requests[url]`. `answer` decides when to send
+ * (a test that holds a download back calls `send` later).
  */
-export function serveDatasets(file: (path: string) => Dataset): { readonly base: string; requests: Record<string, number>; total(): number } {
+export function serveDatasets(
+  file: (path: string) => Dataset | undefined,
+  { answer = (_path: string, send: () => void) => send() }: { answer?: (path: string, send: () => void) => void } = {},
+): { readonly base: string; requests: Record<string, number>; total(): number } {
   const requests: Record<string, number> = {};
   let base = "";
   const server = createServer((req, res) => {
     requests[req.url!] = (requests[req.url!] ?? 0) + 1;
-    const body = encodeDataset(file(req.url!));
-    res.writeHead(200, { "content-length": String(body.length) }).end(body);
+    const path = req.url!.split("?")[0];
+    const dataset = file(path);
+    if (!dataset) return void res.writeHead(404, "Not Found").end();
+    const body = encodeDataset(dataset);
+    answer(path, () => res.writeHead(200, { "content-length": String(body.length) }).end(body));
   });
   before(async () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -1,6 +1,6 @@
 /**
  * The Nesterov-and-Adam page's experiment (lib/experiments/mnist-nesterov-adam.ts) as its worker runs it: both
- * files fetched by URL once, each lane's points the race's evaluations (the same numbers as trainingRace on the
+ * files fetched by URL once (the test set only after the first step, training meanwhile), each lane's points the race's evaluations (the same numbers as trainingRace on the
  * same data), a diverging lane stopped with "diverged at step k" while the others go on, cancellation within a
  * step, every tensor freed.
  */
@@ -19,8 +19,16 @@ import { serveDatasets, twoClassToy } from "../helpers/toy-data.js";
 
 await tf.setBackend("cpu");
 
-const files: Record<string, Dataset> = { "/train.bin": twoClassToy(96, 5), "/test.bin": twoClassToy(40, 6) };
-const server = serveDatasets((path) => files[path]);
+const files: Record<string, Dataset> = { "/train.bin": twoClassToy(96, 5), "/test.bin": twoClassToy(40, 6), "/held-test.bin": twoClassToy(40, 6) };
+/** /held-test.bin is answered only when a test calls `release` (a slow download); whether the first step came first. */
+const held = { release: () => {}, afterFirstStep: [] as boolean[] };
+const server = serveDatasets((path) => files[path], {
+  answer: (path, send) => {
+    if (path !== "/held-test.bin") return send();
+    held.afterFirstStep.push(performance.getEntriesByName("descent:first-step").length > 0);
+    held.release = send;
+  },
+});
 const requests = server.requests;
 
 const settings = (extra: Partial<NesterovAdamSettings> = {}): NesterovAdamSettings => ({
@@ -88,6 +96,53 @@ describe("mnist-nesterov-adam", () => {
     }
     assert.ok(seen!.lanes[0].step <= 3, `stopped at step ${seen!.lanes[0].step}`);
     assert.equal(seen!.done, false);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("fetches the test set only after the first step and trains while it downloads; the evaluations are the same", async () => {
+    const before = tf.memory().numTensors;
+    performance.clearMarks("descent:first-step");
+    const sp = spec(settings({ files: { ...settings().files, test: `${server.base}/held-test.bin` } }));
+    let stepsWithoutTest = 0;
+    let final: NesterovAdamSnapshot | undefined;
+    const timeout = setTimeout(() => held.release(), 20_000); // without training meanwhile, the race would wait here
+    for await (const s of nesterovAdamRace({ ...sp, reportEveryMs: 0 }, { signal })) {
+      if (requests["/held-test.bin"] && s.step >= 8 && stepsWithoutTest === 0) {
+        stepsWithoutTest = s.step;
+        assert.ok(s.lanes.every((l) => l.points.length === 0), "no evaluation is shown before the test set is here");
+        assert.equal(s.done, false);
+        held.release();
+      }
+      final = structuredClone(s);
+    }
+    clearTimeout(timeout);
+    assert.ok(stepsWithoutTest >= 8, `trained ${stepsWithoutTest} steps while the test set was downloading`);
+    assert.deepEqual(held.afterFirstStep, [true], "requested once, after the first training step");
+    assert.equal(tf.memory().numTensors, before, "every copy of the weights freed");
+    assert.ok(final!.done);
+    const direct = await last(nesterovAdamRace(spec(), { signal }));
+    assert.deepEqual(final!.lanes.map((l) => l.points), direct.lanes.map((l) => l.points), "the same evaluations as with the test set at hand");
+    assert.deepEqual(final!.lanes.map((l) => l.points.map((p) => p.samplesSeen)), direct.lanes.map(() => [0, 32, 64, 96, 128, 160, 192]));
+  });
+
+  it("a test set that cannot be downloaded ends the run with its name and the reason, and frees every tensor", async () => {
+    const before = tf.memory().numTensors;
+    const sp = spec(settings({ files: { ...settings().files, test: `${server.base}/missing.bin` } }));
+    await assert.rejects(last(nesterovAdamRace(sp, { signal })), /^Error: mnist-test\.bin: HTTP 404 Not Found$/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("an abort while evaluations wait for the test set frees their copies of the weights", async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const sp = spec(settings({ epochs: 200, files: { ...settings().files, test: `${server.base}/held-test.bin?abort` } }));
+    const timeout = setTimeout(() => held.release(), 20_000);
+    for await (const s of nesterovAdamRace({ ...sp, reportEveryMs: 0 }, { signal: controller.signal })) {
+      if (s.step >= 40) controller.abort();
+    }
+    clearTimeout(timeout);
+    held.release();
+    assert.equal(requests["/held-test.bin?abort"], 1);
     assert.equal(tf.memory().numTensors, before);
   });
 
