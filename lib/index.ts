@@ -18,6 +18,7 @@ export * from "./train/accumulate.js";
 export * from "./train/evaluate.js";
 export * from "./train/loop.js";
 export * from "./surfaces.js";
+export * from "./surface-contours.js";
 export * from "./data/random-regression.js";
 export * from "./optimizers/moments.js";
 export * from "./optimizers/pitfalls.js";

@@ -48,6 +48,16 @@ export function raceEntries(surface: Pick<Surface, "key">, from: readonly Preset
   }));
 }
 
+/**
+ * An option change from step `step` on, for the entry keyed `lane` or for every entry ("*"): applied through the
+ * optimizer's setOptions before that step, so every buffer carries over (torch: assigning to `param_groups`).
+ */
+export interface RaceChange {
+  step: number;
+  lane: string;
+  options: Record<string, unknown>;
+}
+
 /** One optimizer's run: points θ₀ … θ_{points−1} in `xs`, `ys`, with f at each in `losses`. */
 export interface RaceTrack {
   key: string;
@@ -63,6 +73,8 @@ export interface RaceTrack {
   diverged: string | null;
   /** Why the run could not start (an invalid hyperparameter, in the optimizer's words), or null. */
   error: string | null;
+  /** The changes this run took, by step, with the optimizer's message where it refused one (and kept its options). */
+  changes: { step: number; options: Record<string, unknown>; error?: string }[];
 }
 
 export interface RaceResult {
@@ -76,8 +88,11 @@ export interface RaceResult {
 export interface Race {
   readonly surface: Surface;
   readonly entries: readonly OptimizerChoice[];
-  /** Run every entry `steps` steps from `start`. The optimizers are reused (reset) between runs. */
-  run(start: readonly [number, number], steps: number): RaceResult;
+  /**
+   * Run every entry `steps` steps from `start`, taking `changes` at their steps. The optimizers are reused
+   * (reset, with their entries' options again) between runs.
+   */
+  run(start: readonly [number, number], steps: number, changes?: readonly RaceChange[]): RaceResult;
 }
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
@@ -104,12 +119,20 @@ export function createRace(surface: Surface, entries: readonly OptimizerChoice[]
   }
 
   // #region race
-  function runOne(optimizer: FloatOptimizer<object, string, string>, track: RaceTrack, steps: number): void {
+  function runOne(optimizer: FloatOptimizer<object, string, string>, track: RaceTrack, steps: number, changes: readonly RaceChange[]): void {
     const { xs, ys, losses } = track;
-    optimizer.reset();
     θ[0] = xs[0];
     θ[1] = ys[0];
     for (let t = 1; t <= steps; t++) {
+      for (const c of changes) {
+        if (c.step !== t) continue;
+        try {
+          optimizer.setOptions(c.options);
+          track.changes.push({ step: t, options: c.options });
+        } catch (error) {
+          track.changes.push({ step: t, options: c.options, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
       const [gx, gy] = surface.grad(θ[0], θ[1]);
       g[0] = gx; // stored as float32, as tfjs would compute it
       g[1] = gy;
@@ -128,7 +151,7 @@ export function createRace(surface: Surface, entries: readonly OptimizerChoice[]
   return {
     surface,
     entries,
-    run(start, steps) {
+    run(start, steps, changes = []) {
       if (!(Number.isInteger(steps) && steps >= 0)) throw new Error(`Invalid number of steps: ${steps}`);
       const t0 = now();
       const x0 = Math.fround(start[0]);
@@ -145,6 +168,7 @@ export function createRace(surface: Surface, entries: readonly OptimizerChoice[]
           divergedAt: null,
           diverged: null,
           error,
+          changes: [],
         };
         if (optimizer === null) return track;
         if (!Number.isFinite(x0) || !Number.isFinite(y0) || !Number.isFinite(f0)) {
@@ -155,7 +179,10 @@ export function createRace(surface: Surface, entries: readonly OptimizerChoice[]
         track.ys[0] = y0;
         track.losses[0] = f0;
         track.points = 1;
-        runOne(optimizer, track, steps);
+        optimizer.reset();
+        optimizer.setOptions(entry.options); // back to the entry's own, after a run that took changes
+        const mine = changes.filter((c) => c.lane === "*" || c.lane === entry.key);
+        runOne(optimizer, track, steps, mine);
         return track;
       });
       return { start: [x0, y0], steps, tracks, ms: now() - t0 };

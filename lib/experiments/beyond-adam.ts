@@ -27,7 +27,7 @@ import { newtonIterates, type Iterate } from "../newton/newton.js";
 import { newtonCGIterates } from "../newton/newton-cg.js";
 import { softmaxRegressionObjective } from "../newton/softmax-objective.js";
 import { train, type Progress } from "../train/loop.js";
-import { applyChanges, between, failedLane, lane, now } from "./lanes.js";
+import { applyChanges, between, failedLane, lane, now, reportEvery } from "./lanes.js";
 import type { Experiment, Lane, LaneChange, OptimizerChoice, Snapshot } from "./types.js";
 
 /** The network and data every lane of a race shares. */
@@ -119,7 +119,8 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
     elapsedMs: now() - t0,
     meta,
   });
-  let lastReport = now();
+  // The first step is reported at once (a rerun's first point must not wait out the interval), then every 300 ms.
+  const report = reportEvery(300);
   try {
     for (let step = 1; step <= steps && !signal.aborted; step++) {
       for (const r of runs) {
@@ -140,10 +141,7 @@ export const adamVariants: Experiment<AdamVariantsSpec, VariantPoint, AdamVarian
         }
       }
       if (step % every === 0) meta.uAbove = compareScales(meta.scales);
-      if (now() - lastReport > 300) {
-        lastReport = now();
-        yield snapshot(false);
-      }
+      if (report()) yield snapshot(false);
       yield* between(control, () => snapshot(false));
       applyChanges(control, runs.map((r) => ({ key: r.lane.key, optimizer: r.optimizer, changes: r.changes, nextStep: step + 1 })));
     }

@@ -3,9 +3,10 @@
  * (lib/race.ts does the stepping on the Float32 engine). A race of a few thousand steps takes milliseconds,
  * so it is reported once, whole; the page animates the paths it receives.
  */
-import { createRace } from "../race.js";
-import { surfaces } from "../surfaces.js";
-import type { Experiment, Lane, OptimizerChoice, Snapshot } from "./types.js";
+import { createRace, type RaceChange } from "../race.js";
+import { surfaces, type Surface } from "../surfaces.js";
+import { surfaceContours, type SurfaceContours } from "../surface-contours.js";
+import type { Experiment, Lane, OptimizerChoice, Point, Snapshot } from "./types.js";
 
 export interface RaceSpec {
   /** A key of lib/surfaces.ts (rosenbrock, beale, saddle, ill-conditioned). */
@@ -13,6 +14,13 @@ export interface RaceSpec {
   start: readonly [number, number];
   steps: number;
   choices: readonly OptimizerChoice[];
+  /**
+   * Option changes from a given step on (the reader moved a rate while the race replayed): each applies, through
+   * the optimizer's setOptions, before that step is taken, keeping every buffer, as assigning to torch's
+   * `param_groups` between steps does. The race is computed whole in milliseconds, so a change mid-replay is
+   * the race run again with the change at its step: the path before it is the same, bit for bit.
+   */
+  changes?: readonly RaceChange[];
 }
 
 /** One point per step of a path: θ = (x, y) and f(θ); step 0 is the start. */
@@ -20,16 +28,22 @@ export type RacePoint = { step: number; x: number; y: number; loss: number };
 
 export type RaceSnapshot = Snapshot<RacePoint, { start: [number, number]; ms: number }>;
 
+function findSurface(key: string): Surface {
+  const surface = surfaces.find((s) => s.key === key);
+  if (!surface) throw new Error(`Unknown surface "${key}" (known: ${surfaces.map((s) => s.key).join(", ")})`);
+  return surface;
+}
+
 export function raceSnapshot(spec: RaceSpec): RaceSnapshot {
-  const surface = surfaces.find((s) => s.key === spec.surface);
-  if (!surface) throw new Error(`Unknown surface "${spec.surface}" (known: ${surfaces.map((s) => s.key).join(", ")})`);
-  const result = createRace(surface, spec.choices).run(spec.start, spec.steps);
+  const surface = findSurface(spec.surface);
+  const result = createRace(surface, spec.choices).run(spec.start, spec.steps, spec.changes);
   const lanes: Lane<RacePoint>[] = result.tracks.map((t) => ({
     key: t.key,
     label: t.label,
     status: t.error !== null ? "invalid" : t.divergedAt !== null ? "diverged" : "done",
     error: t.error ?? t.diverged,
     ...(t.divergedAt !== null ? { divergedAt: t.divergedAt } : {}),
+    ...(t.changes.length > 0 ? { changes: t.changes } : {}),
     points: Array.from({ length: t.points }, (_, j) => ({ step: j, x: t.xs[j], y: t.ys[j], loss: t.losses[j] })),
   }));
   const taken = lanes.reduce((n, l) => n + Math.max(0, l.points.length - 1), 0);
@@ -38,6 +52,20 @@ export function raceSnapshot(spec: RaceSpec): RaceSnapshot {
 
 export const surfaceRace: Experiment<RaceSpec, RacePoint> = async function* (spec) {
   yield raceSnapshot(spec);
+};
+
+/** Each surface's contours, traced once per worker (they depend on the surface alone). */
+const traced = new Map<string, SurfaceContours>();
+
+/**
+ * A surface's filled contours (lib/surface-contours.ts) for the race chart to draw under the paths: traced here,
+ * off the page's thread, and sent once; the page keeps them per surface too.
+ */
+export const raceContours: Experiment<{ surface: string }, Point, SurfaceContours> = async function* ({ surface: key }) {
+  const t0 = performance.now();
+  let contours = traced.get(key);
+  if (!contours) traced.set(key, (contours = surfaceContours(findSurface(key))));
+  yield { lanes: [], step: 0, totalSteps: 0, done: true, elapsedMs: performance.now() - t0, meta: contours };
 };
 
 /**

@@ -1,6 +1,6 @@
 /** Every experiment a page can run, by the name pages pass to `run(name, spec)`. */
 import { lineFit, parabola } from "./gradient-descent.js";
-import { surfaceRace } from "./race.js";
+import { raceContours, surfaceRace } from "./race.js";
 import { classifierRace } from "./classifier-race.js";
 import { surfaceRun } from "./surface-run.js";
 import { adamPitfall, adamVsTfjs, decay, snr } from "./adam.js";
@@ -14,6 +14,7 @@ import type { Experiment } from "./types.js";
 
 export const experiments: Readonly<Record<string, Experiment<any, any, any>>> = Object.freeze({
   race: surfaceRace,
+  "race-contours": raceContours,
   parabola,
   "line-fit": lineFit,
   "classifier-race": classifierRace,

@@ -8,9 +8,12 @@ import {optimizerForm} from "./optimizer-form.js";
 /**
  * @typedef {import("../_descent/descent.js").Surface} Surface
  * @typedef {import("../_descent/descent.js").OptimizerChoice} Entry
- * @typedef {{key: string, label: string, points: number, xs: Float32Array, ys: Float32Array, losses: Float32Array, divergedAt: number | null, error: string | null}} Track
+ * @typedef {import("../_descent/descent.js").SurfaceContours} SurfaceContours
+ * @typedef {import("../_descent/descent.js").RaceChange} RaceChange
+ * @typedef {{step: number, options: Record<string, unknown>, error?: string}} TrackChange
+ * @typedef {{key: string, label: string, points: number, xs: Float32Array, ys: Float32Array, losses: Float32Array, divergedAt: number | null, diverged: string | null, error: string | null, changes: TrackChange[]}} Track
  * @typedef {{start: [number, number], ms: number, tracks: Track[]}} RaceResult
- * @typedef {{surface: Surface, entries: Entry[], compute: (start: [number, number], steps: number) => Promise<RaceResult>}} Race
+ * @typedef {{surface: Surface, entries: Entry[], compute: (start: [number, number], steps: number, changes: RaceChange[]) => Promise<RaceResult>, contours: () => Promise<SurfaceContours>}} Race
  * @typedef {[number, number]} Point2
  */
 
@@ -48,6 +51,9 @@ const css = `
 .descent-race-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin: 0.25rem 0 0.5rem; }
 .descent-race-controls button { font: inherit; min-width: 5.5em; }
 .descent-race-controls input[type=range] { width: min(320px, 60vw); }
+.descent-race-controls .live input[type=range] { width: min(160px, 40vw); }
+.descent-race-controls .live { display: inline-flex; gap: 0.4rem; align-items: center; }
+.descent-race-controls output { font-variant-numeric: tabular-nums; min-width: 3.5em; }
 .descent-race svg { touch-action: none; user-select: none; max-width: 100%; height: auto; }
 .descent-race .handle { cursor: grab; }
 .descent-race .handle:focus { outline: none; }
@@ -97,19 +103,35 @@ export function racePanel(entries, {colors = raceColors, url} = {}) {
   panel.open = panelState.open;
   panel.addEventListener("toggle", () => (panelState.open = panel.open));
   const grid = el("div", {class: "optimizers"});
-  const forms = entries.map((entry, i) => {
+  // Fourteen forms cost ~25 ms each to build (far more on a busy machine), and a new surface rebuilds the panel:
+  // a form is built when its entry is first opened, or at once when the link sets one of its fields (so the
+  // link's value runs). Until then the entry runs with its own options, the values its form would start with.
+  const linked = typeof location === "undefined" ? [] : [...new URLSearchParams(location.search).keys()];
+  /** @type {((HTMLElement & {value: Record<string, unknown>}) | null)[]} */
+  const forms = entries.map(() => null);
+  entries.forEach((entry, i) => {
     const lr = el("span", {class: "lr"}, `lr ${fmt(Number(entry.options.lr))}`);
     const item = /** @type {HTMLDetailsElement} */ (el("details", {}, el("summary", {}, el("span", {class: "swatch", style: `background:${colors[i % colors.length]}`}), entry.label, lr)));
+    const build = () => {
+      if (forms[i]) return;
+      const form = /** @type {HTMLElement & {value: Record<string, unknown>}} */ (optimizerForm(entry.def, entry.options, url ? {url: `${url}.${entry.key}`} : {}));
+      const showLr = () => (lr.textContent = `lr ${fmt(Number(form.value.lr))}`);
+      form.addEventListener("input", showLr);
+      showLr();
+      item.append(form);
+      forms[i] = form;
+    };
     item.open = panelState.items.has(entry.key);
-    item.addEventListener("toggle", () => (item.open ? panelState.items.add(entry.key) : panelState.items.delete(entry.key)));
-    const form = /** @type {HTMLElement & {value: Record<string, unknown>}} */ (optimizerForm(entry.def, entry.options, url ? {url: `${url}.${entry.key}`} : {}));
-    form.addEventListener("input", () => (lr.textContent = `lr ${fmt(Number(form.value.lr))}`));
-    item.append(form);
+    item.addEventListener("toggle", () => {
+      if (item.open) build();
+      if (item.open) panelState.items.add(entry.key);
+      else panelState.items.delete(entry.key);
+    });
+    if (item.open || (url && linked.some((k) => k.startsWith(`${url}.${entry.key}.`)))) build();
     grid.append(item);
-    return form;
   });
   panel.append(el("summary", {}, "Hyperparameters, per optimizer"), grid, style());
-  Object.defineProperty(panel, "value", {get: () => entries.map((e, i) => ({...e, options: forms[i].value}))});
+  Object.defineProperty(panel, "value", {get: () => entries.map((e, i) => ({...e, options: forms[i]?.value ?? e.options}))});
   return panel;
 }
 
@@ -121,18 +143,19 @@ export function racePanel(entries, {colors = raceColors, url} = {}) {
  * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
  * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
  * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
- * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page).
+ * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page). `onFirstDraw(result)`
+ * hears when the first race is on the chart. `race.contours()` resolves to the surface's contours, drawn under
+ * the paths when they come (the paths do not wait for them). "every learning rate ×" scales each optimizer's rate
+ * from the replay's next step on (a RaceChange per entry), marked on its path and in its legend entry.
  * @param {Race} race
- * @param {{steps?: number, start?: Point2, onStart?: (p: Point2) => void, onSettle?: (result: RaceResult, p: Point2) => void, colors?: string[], width?: number, invalidation?: Promise<unknown>, hiddenAtFirst?: string[]}} [options]
+ * @param {{steps?: number, start?: Point2, onStart?: (p: Point2) => void, onSettle?: (result: RaceResult, p: Point2) => void, onFirstDraw?: (result: RaceResult) => void, colors?: string[], width?: number, invalidation?: Promise<unknown>, hiddenAtFirst?: string[]}} [options]
  * @returns {HTMLElement}
  */
-export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, colors = raceColors, width = 640, invalidation, hiddenAtFirst = []} = {}) {
+export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettle = () => {}, onFirstDraw = () => {}, colors = raceColors, width = 640, invalidation, hiddenAtFirst = []} = {}) {
   if (!hiddenSeeded) hiddenAtFirst.forEach((key) => hidden.add(key));
   hiddenSeeded = true;
   const surface = race.surface;
   const {x: [x1, x2], y: [y1, y2]} = surface.domain;
-  const fmin = surface.value(...surface.minimum);
-  const fill = surface.logContours ? (/** @type {number} */ x, /** @type {number} */ y) => Math.log10(surface.value(x, y) - fmin + 1e-3) : surface.value;
   const plotWidth = Math.max(280, Math.min(width, 640));
   const plotHeight = Math.round(Math.min(plotWidth * 0.92, 40 + (plotWidth - 60) * (y2 - y1) / (x2 - x1)));
   const svg = Plot.plot({
@@ -141,9 +164,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     marginLeft: 40,
     x: {domain: [x1, x2], label: "x"},
     y: {domain: [y1, y2], label: "y"},
-    color: {type: "linear", range: ["#fafbfc", "#b4c0cc"]},
     marks: [
-      Plot.contour({fill, x1, x2, y1, y2, pixelSize: 4, stroke: "#7f8c99", strokeOpacity: 0.35, strokeWidth: 0.6, thresholds: 24}),
+      // The contours come from the worker (lib/surface-contours.ts) and are drawn under the frame when they arrive.
       Plot.frame({stroke: "#c8ced4"}),
       Plot.dot([surface.minimum], {x: (d) => d[0], y: (d) => d[1], symbol: "star", fill: "gold", stroke: "black", r: 6, title: () => "minimum"}),
     ],
@@ -155,6 +177,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const plotSvg = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (svg));
   const [px1, px2] = [sx.apply(x1), sx.apply(x2)];
   const [py1, py2] = [sy.apply(y2), sy.apply(y1)];
+  const [px0, pxk, py0, pyk] = [sx.apply(0), sx.apply(1) - sx.apply(0), sy.apply(0), sy.apply(1) - sy.apply(0)];
   const limit = 10 * Math.max(plotWidth, plotHeight);
   const clampPx = (/** @type {number} */ v) => (v < -limit ? -limit : v > limit ? limit : v);
 
@@ -163,12 +186,16 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const clip = svgEl("clipPath", {id: clipId});
   clip.append(svgEl("rect", {x: px1, y: py1, width: px2 - px1, height: py2 - py1}));
   const overlay = svgEl("g", {"clip-path": `url(#${clipId})`});
+  const shading = svgEl("g", {"clip-path": `url(#${clipId})`, class: "descent-race-shading", "aria-hidden": "true"});
+  const marks = svgEl("g", {"aria-label": "marks"});
   const paths = race.entries.map((_, /** @type {number} */ i) => svgEl("path", {fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.8, "stroke-linejoin": "round", "stroke-linecap": "round", ...(raceDashes[i % raceDashes.length] ? {"stroke-dasharray": raceDashes[i % raceDashes.length]} : {})}));
   const heads = race.entries.map((_, /** @type {number} */ i) => svgEl("path", {fill: colors[i % colors.length], stroke: "white", "stroke-width": 1}));
-  overlay.append(...paths, ...heads);
+  overlay.append(...paths, marks, ...heads);
   const handle = svgEl("circle", {class: "handle", r: 7, fill: "white", stroke: "black", "stroke-width": 2, tabindex: 0, role: "button",
     "aria-roledescription": "draggable start point"});
   svg.append(clip, overlay, handle);
+  plotSvg.insertBefore(shading, plotSvg.querySelector(":scope > [aria-label=frame]") ?? overlay);
+  const contourSlot = el("div", {class: "descent-race-contour-key"});
 
   // Controls.
   const play = el("button", {type: "button"}, "▶ Play");
@@ -178,6 +205,13 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const stepButton = el("button", {type: "button", "data-control": "step"}, "Step");
   const replay = el("button", {type: "button", "data-control": "restart"}, "↺ Restart");
   const reset = el("button", {type: "button"}, "Reset start");
+  // Every learning rate scaled from the step shown on (the replay's next step), each optimizer keeping its
+  // buffers: the race is rerun with that change at that step (lib/race.ts's RaceChange), so the path up to
+  // here stays as it was.
+  const liveInput = /** @type {HTMLInputElement} */ (el("input", {type: "range", min: -1, max: 1, step: 0.05, "aria-label": "every learning rate ×, from the next step", "data-live": "lr"}));
+  liveInput.value = "0";
+  const liveOut = el("output", {}, "×1");
+  const live = el("label", {class: "live"}, "every learning rate ×", liveInput, liveOut);
   const timing = el("p", {class: "descent-race-timing"});
   const tech = el("details", {class: "descent-race-tech"}, el("summary", {}, "How fast this ran"), timing);
   const legend = el("ol", {class: "descent-race-legend", "aria-label": "optimizers"});
@@ -202,8 +236,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
 
   const root = el("div", {class: "descent-race"},
     style(),
-    el("div", {class: "descent-race-controls"}, play, stepButton, replay, slider, stepText, reset),
-    el("div", {class: "descent-race-row"}, el("div", {}, svg, contourLegend(svg, surface)), legend),
+    el("div", {class: "descent-race-controls"}, play, stepButton, replay, slider, stepText, reset, live),
+    el("div", {class: "descent-race-row"}, el("div", {}, svg, contourSlot), legend),
     tech);
 
   const round = (/** @type {number} */ v) => Math.round(v * 1000) / 1000;
@@ -212,6 +246,9 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   /** @type {RaceResult} */
   let result = {start: [startPoint[0], startPoint[1]], ms: 0, tracks: []};
   let k = steps;
+  /** @type {RaceChange[]} the reader's live changes, each from its step on */
+  let changes = [];
+  let drawnOnce = false;
   /** @type {number[]} */
   const times = [];
 
@@ -225,8 +262,9 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
       paths[i].style.display = heads[i].style.display = off ? "none" : "";
       items[i].li.classList.toggle("off", off);
       const n = Math.min(k + 1, t.points);
+      // A hidden path is drawn when it is shown (its checkbox redraws); the scales are linear: one multiply-add.
       let d = "";
-      for (let j = 0; j < n; j++) d += `${j ? "L" : "M"}${clampPx(sx.apply(t.xs[j])).toFixed(1)},${clampPx(sy.apply(t.ys[j])).toFixed(1)}`;
+      if (!off) for (let j = 0; j < n; j++) d += `${j ? "L" : "M"}${clampPx(px0 + pxk * t.xs[j]).toFixed(1)},${clampPx(py0 + pyk * t.ys[j]).toFixed(1)}`;
       paths[i].setAttribute("d", d);
       if (n === 0) heads[i].setAttribute("d", "");
       else {
@@ -247,12 +285,26 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
       if (t.error !== null) text = t.error;
       else {
         const j = Math.min(k, t.points - 1);
-        text = `lr ${fmt(lr)} · ${j >= 0 ? `f = ${fmt(t.losses[j])} at step ${j}` : "no finite start"}`;
-        if (t.divergedAt !== null) text += ` · diverged at step ${t.divergedAt}`;
+        const taken = t.changes.filter((c) => !c.error && c.step <= j);
+        const rate = taken.length ? `lr ${fmt(lr)} → ${fmt(Number(taken[taken.length - 1].options.lr))} from step ${taken[taken.length - 1].step}` : `lr ${fmt(lr)}`;
+        const refused = t.changes.find((c) => c.error && c.step <= j);
+        text = `${rate} · ${j >= 0 ? `f = ${fmt(t.losses[j])} at step ${j}` : "no finite start"}`;
+        if (refused) text += ` · ${refused.error}`;
+        if (t.diverged !== null) text += ` · ${t.diverged}`; // divergedMessage's text, from the worker
       }
       meta.textContent = text;
     });
+    // A ring where each visible path took a live change, once the replay has got there.
+    marks.replaceChildren(...result.tracks.flatMap((t, i) => hidden.has(race.entries[i].key) ? [] : t.changes.filter((c) => !c.error && c.step - 1 <= Math.min(k, t.points - 1)).map((c) => {
+      const ring = svgEl("circle", {cx: clampPx(sx.apply(t.xs[c.step - 1])).toFixed(1), cy: clampPx(sy.apply(t.ys[c.step - 1])).toFixed(1), r: 5, fill: "none", stroke: colors[i % colors.length], "stroke-width": 1.5});
+      const title = svgEl("title");
+      title.textContent = `learning rate changed at step ${c.step}: ${t.label} lr → ${fmt(Number(c.options.lr))}`;
+      ring.append(title);
+      return ring;
+    })));
     stepText.textContent = `step ${k} / ${steps}`;
+    liveInput.disabled = k >= steps;
+    liveInput.title = k >= steps ? "scrub back or restart to change the rates mid-run" : `applies from step ${k + 1}`;
   }
 
   // One computation in flight at a time; a start that arrives meanwhile waits, and only the latest is run.
@@ -264,7 +316,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     computing = true;
     const t0 = performance.now();
     try {
-      result = await race.compute(startPoint, steps);
+      result = await race.compute(startPoint, steps, changes);
     } finally {
       computing = false;
     }
@@ -277,6 +329,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     timing.dataset.rerunMs = result.ms.toFixed(2);
     timing.dataset.roundTripMs = roundTrip.toFixed(2);
     timing.textContent = `Rerun: ${roundTrip.toFixed(0)} ms (${result.ms.toFixed(1)} ms computing ${race.entries.length} optimizers × ${steps} steps in the worker), ${drawMs.toFixed(1)} ms to draw.`;
+    if (!drawnOnce) onFirstDraw(result);
+    drawnOnce = true;
     if (queued) {
       queued = null;
       await rerun();
@@ -299,6 +353,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   function moveStart(p) {
     p = [round(p[0]), round(p[1])];
     startPoint = p;
+    clearChanges();
     onStart(p);
     pending = p;
     if (!frame) frame = requestAnimationFrame(() => {
@@ -358,6 +413,22 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   });
   reset.addEventListener("click", () => moveStart([...surface.start]));
 
+  /** The live changes apply to one race: a new start or a restart drops them (the panel's rates again). */
+  function clearChanges() {
+    changes = [];
+    liveInput.value = "0";
+    liveOut.textContent = "×1";
+  }
+  liveInput.addEventListener("input", (event) => {
+    event.stopPropagation(); // the race's own, not a page input: no cell reruns
+    if (k >= steps) return;
+    const factor = +(10 ** Number(liveInput.value)).toPrecision(3);
+    liveOut.textContent = `×${factor}`;
+    // From the step after the one shown; a later change the replay has not reached is replaced.
+    changes = [...changes.filter((c) => c.step <= k), ...race.entries.map((e) => ({step: k + 1, lane: e.key, options: {lr: +(Number(e.options.lr) * factor).toPrecision(3)}}))];
+    rerun();
+  });
+
   // Step slider and play/pause.
   let playing = 0;
   const setPlaying = (/** @type {boolean} */ on) => {
@@ -398,7 +469,10 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     setPlaying(false);
     k = 0;
     slider.value = "0";
-    draw();
+    if (changes.length) {
+      clearChanges();
+      rerun();
+    } else draw();
     setPlaying(true);
   });
   slider.addEventListener("input", (event) => {
@@ -421,16 +495,53 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     slider.value = "0";
     setPlaying(true);
   });
+  // Asked for after the race, so the worker answers the race first: the paths do not wait for the contours.
+  race.contours().then((c) => {
+    shading.replaceChildren(...contourPaths(c, sx, sy));
+    contourSlot.replaceChildren(contourLegend(c));
+  }, (error) => contourSlot.replaceChildren(el("p", {class: "descent-status error"}, `The contours could not be drawn: ${error?.message ?? error}`)));
   return root;
+}
+
+const SHADES = ["#fafbfc", "#b4c0cc"];
+
+/** A level's shade: the lowest level lightest, the highest darkest (linear in the level, as Plot's linear scale). */
+function shade(/** @type {number} */ u) {
+  const [a, b] = SHADES.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+  return `rgb(${a.map((v, i) => Math.round(v + (b[i] - v) * u)).join(",")})`;
+}
+
+/**
+ * The contour bands as SVG paths in the chart's pixels; the scales are linear, so each is one multiply-add.
+ * @param {SurfaceContours} contours
+ * @param {{apply: (v: number) => number}} sx
+ * @param {{apply: (v: number) => number}} sy
+ */
+function contourPaths(contours, sx, sy) {
+  const [ax, bx] = [sx.apply(0), sx.apply(1) - sx.apply(0)];
+  const [ay, by] = [sy.apply(0), sy.apply(1) - sy.apply(0)];
+  const {bands} = contours;
+  const lo = bands[0]?.value ?? 0;
+  const span = (bands[bands.length - 1]?.value ?? 1) - lo || 1;
+  return bands.map((band) => {
+    const {coords, ends} = band;
+    let d = "";
+    let n = 0;
+    for (const end of ends) {
+      for (const first = n; n < end; n++) d += `${n === first ? "M" : "L"}${(ax + bx * coords[2 * n]).toFixed(1)},${(ay + by * coords[2 * n + 1]).toFixed(1)}`;
+      d += "Z";
+    }
+    return svgEl("path", {d, fill: shade((band.value - lo) / span), stroke: "#7f8c99", "stroke-opacity": 0.35, "stroke-width": 0.6});
+  });
 }
 
 /**
  * The contour shading's scale, under the chart: what a darker band means.
- * @param {ReturnType<typeof Plot.plot>} svg
- * @param {Surface} surface
+ * @param {SurfaceContours} contours
  */
-function contourLegend(svg, surface) {
-  const legend = Plot.legend({color: /** @type {Plot.ScaleOptions} */ (svg.scale("color")), label: surface.logContours ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
+function contourLegend(contours) {
+  const values = contours.bands.map((b) => b.value);
+  const legend = Plot.legend({color: {type: "linear", domain: [values[0], values[values.length - 1]], range: SHADES}, label: contours.log ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
   legend.classList.add("descent-race-contours");
   return legend;
 }
@@ -454,7 +565,9 @@ export function raceTracks(snapshot) {
       ys: Float32Array.from(lane.points, (p) => p.y),
       losses: Float32Array.from(lane.points, (p) => p.loss),
       divergedAt: lane.divergedAt ?? null,
-      error: lane.status === "invalid" ? lane.error : null
+      diverged: lane.status === "diverged" ? lane.error : null,
+      error: lane.status === "invalid" ? lane.error : null,
+      changes: lane.changes ?? []
     }))
   };
 }

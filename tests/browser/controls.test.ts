@@ -59,6 +59,45 @@ describe("run controls", () => {
     }
   });
 
+  test("the landing race: a live learning-rate change applies from the step after the one shown, marked on the paths", async () => {
+    const { page, consoleErrors } = await visit(site.browser, site.origin, "/");
+    try {
+      await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 120_000 });
+      const race = page.locator(".descent-race").first();
+      const setRange = (selector: string, value: string) =>
+        race.locator(selector).evaluate((el: HTMLInputElement, v) => {
+          el.value = v;
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+        }, value);
+      const drawn = () => race.locator("svg path[stroke-linecap=round]").evaluateAll((ps) => ps.map((p) => p.getAttribute("d") ?? ""));
+      // The race as computed, at steps 100 and 101 (scrubbing pauses the replay on arrival).
+      await setRange("input[aria-label=step]", "101");
+      const plain101 = await drawn();
+      await setRange("input[aria-label=step]", "100");
+      const plain100 = await drawn();
+      assert.ok(plain100.filter(Boolean).length >= 8, "the eight shown paths are drawn");
+
+      // Every rate one decade lower, from the step after the one shown.
+      await setRange("input[data-live=lr]", "-1");
+      await page.waitForFunction(() => document.querySelector('.descent-race [aria-label="marks"] title')?.textContent?.startsWith("learning rate changed at step"), null, { timeout: 60_000 });
+      const marked = await race.locator('[aria-label="marks"] title').first().textContent();
+      assert.equal(Number(/step (\d+)/.exec(marked ?? "")?.[1]), 101, "the change applies from the step after the one shown");
+      assert.deepEqual(await drawn(), plain100, "the paths up to the step shown are the same");
+      await race.locator("[data-control=step]").click();
+      const changed101 = await drawn();
+      assert.ok(changed101.some((d, i) => d !== plain101[i]), "from step 101 the paths take the new rates");
+      assert.match(await race.locator(".descent-race-legend .meta").first().innerText(), /lr 0\.001 → 1e-4|lr [\d.e-]+ → [\d.e-]+ from step 101/);
+
+      // Restart: the panel's rates again, no marks.
+      await race.locator("[data-control=restart]").click();
+      await page.waitForFunction(() => document.querySelector('.descent-race [aria-label="marks"]')?.childElementCount === 0, null, { timeout: 60_000 });
+      assert.equal(await race.locator("input[data-live=lr]").inputValue(), "0");
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   /** The digits comparison's place: its status line "Training SGD: epoch 7 of 30…" as [label, epoch]. */
   const trainingAt = (page: Page) =>
     page.evaluate(() => {

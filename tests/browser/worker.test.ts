@@ -10,7 +10,7 @@
  * The measured figures are printed for every page.
  */
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { loadavg } from "node:os";
 import { type Site, useSite } from "./site.js";
 import { visit } from "./visit.js";
@@ -31,19 +31,29 @@ const FIRST_POINT_MS = 300;
 const ATTEMPTS = 3;
 
 /** Pages whose training runs in the worker and whose main thread meets the bounds above. */
-const WORKER_PAGES = ["/gradient-descent", "/optimizers", "/example", "/digits", "/newton", "/adam", "/mnist-from-scratch", "/mnist-nesterov-adam", "/schedules"];
+const WORKER_PAGES = ["/gradient-descent", "/optimizers", "/example", "/digits", "/newton", "/adam", "/mnist-from-scratch", "/mnist-nesterov-adam", "/schedules", "/", "/beyond-adam"];
 /**
  * Pages whose training runs in the worker but whose main thread still exceeds the bounds: checked for the worker
- * and their tensors, and their figures printed; the bounds are what remains to do for them (issue 10).
- * Measured in a quiet fresh-clone run (load ≈ 2): the landing race draws a change of surface's first point after
- * 2.4 s (nothing happens for ~1.4 s, then a 460 ms main-thread task builds the new chart: not yet profiled);
- * /beyond-adam's first rerun point comes after 408 ms, with no long main-thread task (the worker starting the
- * new race, not yet measured apart).
+ * and their tensors, and their figures printed; the bounds are what remains to do for them (issue 10). None now.
+ * The last two were the landing race (a change of surface drew its first point after 2.4 s: it rebuilt 14
+ * optimizer forms and traced its contours with Plot.contour on the main thread, ~800 ms, then waited for the
+ * worker's end message, sent only after the worker's next job) and /beyond-adam (first rerun point after 408 ms:
+ * its race reported only 300 ms after it started). After the fixes, four runs at load 6–15: the landing race's
+ * longest task 0 ms, first drawn paths after 73–106 ms; /beyond-adam 0–70 ms, 127–181 ms.
  */
-const OVER_BOUND_PAGES = new Set(["/", "/beyond-adam"]);
+const OVER_BOUND_PAGES = new Set<string>([]);
 
 describe("training runs in a worker and the main thread stays responsive", () => {
   const site = useSite();
+  // A browser's first visit measures the backends (lib/engine/backend.ts; tests/browser/engine.test.ts checks it),
+  // and here, in software GL, the GPU process then stays busy for seconds: no frame is drawn on that page
+  // meanwhile (a 15 s stall of the display compositor was traced on a loaded machine), whatever the page does.
+  // A reader pays that once per browser; it is paid here before any page is measured, so that whichever page
+  // comes first (DESCENT_PAGES) is measured as every later one is.
+  before(async () => {
+    const { page } = await visit(site.browser, site.origin, "/example");
+    await page.close();
+  });
 
   /** DESCENT_PAGES=/a,/b runs only those pages (for working on one page). */
   const only = process.env.DESCENT_PAGES?.split(",");

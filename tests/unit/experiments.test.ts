@@ -7,7 +7,8 @@ import { connect, mergeSnapshot } from "../../lib/experiments/client.js";
 import { diffSnapshot, serve, type Port } from "../../lib/experiments/host.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { lineFit, parabola } from "../../lib/experiments/gradient-descent.js";
-import { raceSnapshot } from "../../lib/experiments/race.js";
+import { raceContours, raceSnapshot } from "../../lib/experiments/race.js";
+import { shadedValue } from "../../lib/surface-contours.js";
 import { decode, encode } from "../../lib/experiments/wire.js";
 import type { Experiment, Snapshot } from "../../lib/experiments/types.js";
 import { adam, sgd } from "../../lib/optimizers/index.js";
@@ -191,6 +192,52 @@ describe("experiments", () => {
     assert.equal(bad.lanes[0].status, "invalid");
     assert.throws(() => raceSnapshot({ surface: "nope", start: [0, 0], steps: 1, choices }), /Unknown surface "nope"/);
   });
+});
+
+describe("race-contours: each surface's filled contours, traced in the worker for the race chart", () => {
+  /** Even-odd point-in-rings over all of a band's rings: inside the band where shaded value ≥ its level. */
+  const inside = ({ coords: c, ends }: { coords: Float32Array; ends: Uint32Array }, x: number, y: number) => {
+    let odd = false;
+    let start = 0;
+    for (const end of ends) {
+      for (let i = start, j = end - 1; i < end; j = i++) {
+        const [xi, yi, xj, yj] = [c[2 * i], c[2 * i + 1], c[2 * j], c[2 * j + 1]];
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
+      }
+      start = end;
+    }
+    return odd;
+  };
+  for (const surface of surfaces) {
+    test(`${surface.label}: a point lies in exactly the bands whose level its value reaches`, async () => {
+      const [snap] = await collect(raceContours({ surface: surface.key }, { signal }));
+      assert.equal(snap.done, true);
+      const { bands, log } = snap.meta!;
+      assert.equal(log, surface.logContours);
+      assert.ok(bands.length >= 10 && bands.length <= 48, `${bands.length} levels`); // d3.ticks of a count of 24, as Plot.contour takes them
+      for (let i = 1; i < bands.length; i++) assert.ok(bands[i].value > bands[i - 1].value, "levels ascend");
+      const f = shadedValue(surface);
+      const gap = bands[1].value - bands[0].value;
+      const { x: [x1, x2], y: [y1, y2] } = surface.domain;
+      let checked = 0;
+      let wrong = 0;
+      for (let n = 0; n < 400; n++) {
+        // A fixed scatter over the domain (a low-discrepancy sequence: no random seed needed).
+        const x = x1 + (x2 - x1) * ((n * 0.6180339887) % 1);
+        const y = y1 + (y2 - y1) * ((n * 0.7548776662 + 0.5) % 1);
+        const v = f(x, y);
+        // Near a level line the traced (piecewise-linear, 150-cell) boundary may fall either side of the point.
+        if (bands.some((b) => Math.abs(v - b.value) < 0.1 * gap)) continue;
+        checked++;
+        const want = bands.filter((b) => v >= b.value).length;
+        const got = bands.filter((b) => inside(b, x, y)).length;
+        if (want !== got) wrong++;
+      }
+      assert.ok(checked > 200, `${checked} points checked`);
+      // Steep walls put several levels inside one grid cell, where the trace is coarser than the level spacing.
+      assert.ok(wrong <= checked * 0.03, `${wrong} of ${checked} points in the wrong number of bands`);
+    });
+  }
 });
 
 describe("the landing race's notes say what the default race shows", () => {

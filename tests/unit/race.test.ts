@@ -2,7 +2,7 @@ import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type * as tf from "@tensorflow/tfjs-core";
-import { createOptimizer, presets, sgd } from "../../lib/optimizers/index.js";
+import { createFloatOptimizer, createOptimizer, presets, sgd, type FloatOptimizer } from "../../lib/optimizers/index.js";
 import { minimize } from "../../lib/train/minimize.js";
 import { variable } from "../../lib/train/parameters.js";
 import { surfaces, type Surface } from "../../lib/surfaces.js";
@@ -95,6 +95,38 @@ test("rerunning a race from a new start resets every optimizer (same result as a
     assert.deepEqual(t.xs, fresh.tracks[i].xs);
     assert.deepEqual(t.ys, fresh.tracks[i].ys);
   });
+});
+
+test("a change from step k keeps the path before it bit for bit and continues as setOptions does, keeping every buffer", () => {
+  const surface = surfaces.find((s) => s.key === "beale")!;
+  const entries = raceEntries(surface);
+  const r = createRace(surface, entries);
+  const k = 120;
+  const plain = r.run(surface.start, 300);
+  const changed = r.run(surface.start, 300, [{ step: k + 1, lane: "*", options: { lr: 1e-3 } }, { step: 5, lane: "adam", options: { lr: -1 } }]);
+  entries.forEach((entry, i) => {
+    const [a, b] = [plain.tracks[i], changed.tracks[i]];
+    assert.deepEqual(b.xs.subarray(0, k + 1), a.xs.subarray(0, k + 1), `${entry.key}: the path up to step ${k} is unchanged`);
+    const taken = b.changes.filter((c) => !c.error);
+    assert.deepEqual(taken, [{ step: k + 1, options: { lr: 1e-3 } }]);
+    // The reference: the same float optimizer stepped by hand, its lr assigned between steps k and k + 1.
+    const opt = createFloatOptimizer(entry.def, entry.options) as FloatOptimizer<object, string, string>;
+    const θ = new Float32Array([surface.start[0], surface.start[1]]);
+    const g = new Float32Array(2);
+    for (let t = 1; t <= 300; t++) {
+      if (t === k + 1) opt.setOptions({ lr: 1e-3 });
+      [g[0], g[1]] = surface.grad(θ[0], θ[1]);
+      opt.step([θ], [g]);
+      assert.ok(b.xs[t] === θ[0] && b.ys[t] === θ[1], `${entry.key} step ${t}: race (${b.xs[t]}, ${b.ys[t]}), by hand (${θ[0]}, ${θ[1]})`);
+    }
+  });
+  // A change the optimizer refuses is recorded with its message; the run keeps its options.
+  const adam = changed.tracks[entries.findIndex((e) => e.key === "adam")];
+  assert.match(adam.changes.find((c) => c.step === 5)?.error ?? "", /Invalid learning rate: -1/);
+  // The optimizers are reused: the next run without changes is the plain race again.
+  const after = r.run(surface.start, 300);
+  after.tracks.forEach((t, i) => assert.deepEqual(t.xs, plain.tracks[i].xs));
+  assert.ok(after.tracks.every((t) => t.changes.length === 0));
 });
 
 test("8 optimizers × 500 steps rerun in ≤ 50 ms (Node)", (t) => {
