@@ -273,6 +273,12 @@ export const muonSpectrum: Experiment<MuonSpectrumSpec, never, MuonMeta> = async
 };
 // #endregion muon-spectrum
 
+/** What the spectrum chart shows, in words: the normalised update's spread before, and after the last iteration. */
+export function spectrumNote(summary: readonly SpectrumSummary[]): string {
+  const [before, after] = [summary[0], summary.at(-1)!];
+  return `Before: σ₁² is ${(100 * before.topShare).toFixed(0)}% of ‖X₀‖²_F = 1, σ₁/σ₁₀ = ${before.spread.toFixed(1)}, ${before.inBand} of ${before.count} singular values in (0.5, 1.5). After ${after.iterations} iterations: σ₁/σ₁₀ = ${after.spread.toFixed(2)}, ${after.inBand} in (0.5, 1.5).`;
+}
+
 // #region lbfgs-digits
 export interface LBFGSDigitsSpec {
   /** The digits' training images (values 0–16) and labels. */

@@ -29,5 +29,5 @@ export { shareRun, type SharedRun } from "./share.js";
 export * from "./mnist-report.js";
 export { nesterovAdamRace, nesterovAdamChoices, nesterovAdamSpec, nesterovAdamInputs, nesterovAdamSettings, nesterovAdamSetup, nesterovAdamExport, type MnistMeta, type NesterovAdamSettings, type NesterovAdamSpec, type NesterovAdamLane, type NesterovAdamSnapshot, type EvalPoint } from "./mnist-nesterov-adam.js";
 export { scheduleMnist, scheduleSurface, bindSchedule, warmupLanes, oneCycleLanes, recipeLanes, changeLanes, mnistNetwork, type ScheduledChoice, type OptionChange, type SchedulePoint, type ScheduleSnapshot, type ScheduleMnistSpec, type ScheduleSurfaceSpec } from "./schedules.js";
-export { adamVariants, optimizerMemory, muonSpectrum, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";
+export { adamVariants, optimizerMemory, muonSpectrum, spectrumNote, lbfgsDigits, singularValues, type AdamVariantsSpec, type AdamVariantsSnapshot, type OptimizerMemorySpec, type MemoryRow, type MuonSpectrumSpec, type SpectrumRow, type LBFGSDigitsSpec, type SecondOrderPoint } from "./beyond-adam.js";
 export { presetChoices, type ClassifierChoice } from "./choices.js";

@@ -64,7 +64,7 @@ export { onecyclelr, type OneCycleLROptions } from "./onecyclelr.js";
 export { cycliclr, type CyclicLROptions } from "./cycliclr.js";
 export { polynomiallr, type PolynomialLROptions } from "./polynomiallr.js";
 export { linearlr, type LinearLROptions } from "./linearlr.js";
-export { recipeSchedule, decayShapes, type DecayShape, type Recipe } from "./recipe.js";
+export { recipeSchedule, recipeOrError, decayShapes, type DecayShape, type Recipe } from "./recipe.js";
 export { comparedSchedules, exampleSchedules } from "./examples.js";
 export { sequentiallr, sequenceable, type ScheduleSpec, type SequentialLROptions } from "./sequentiallr.js";
 
@@ -78,6 +78,9 @@ import { onecyclelr } from "./onecyclelr.js";
 import { polynomiallr } from "./polynomiallr.js";
 import { sequentiallr } from "./sequentiallr.js";
 import { steplr } from "./steplr.js";
+import { exampleSchedules } from "./examples.js";
+import { scheduleValues } from "./scheduler.js";
+import type { AnyScheduleDef } from "./types.js";
 
 /** Every schedule by machine name (torch's class name, lower-cased). */
 export const schedules = {
@@ -93,3 +96,13 @@ export const schedules = {
   sequentiallr,
 } as const;
 export type ScheduleName = keyof typeof schedules;
+
+/**
+ * The gallery's rows: each example schedule's rate before every step of a `steps`-step run from `lr` (momentum 0.9,
+ * which OneCycleLR and CyclicLR cycle), one row per schedule and step.
+ */
+export function galleryRows(steps: number, lr: number): { schedule: string; step: number; lr: number }[] {
+  return exampleSchedules(steps, lr).flatMap((g) =>
+    scheduleValues(schedules[g.spec.name as ScheduleName] as AnyScheduleDef, g.spec.options, { lr, momentum: 0.9 }, steps).lrs.map((rate, i) => ({ schedule: g.label, step: i + 1, lr: rate })),
+  );
+}

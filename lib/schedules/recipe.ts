@@ -53,3 +53,12 @@ export function recipeSchedule({ steps, warmup, shape, floor, lr, drops = 3 }: R
   return { name: "sequentiallr", options: { schedulers: [warm, decay ?? { name: "linearlr", options: { start_factor: 1, end_factor: 1, total_iters: 1 } }], milestones: [warmup] } };
 }
 // #endregion recipe
+
+/** The recipe's schedule, or the reason it has none, for a page that shows the reason instead of a run. */
+export function recipeOrError(recipe: Recipe): { schedule: ScheduleSpec | null; error: string | null } {
+  try {
+    return { schedule: recipeSchedule(recipe), error: null };
+  } catch (e) {
+    return { schedule: null, error: e instanceof Error ? e.message : String(e) };
+  }
+}

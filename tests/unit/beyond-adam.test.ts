@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { adamVariants, lbfgsDigits, muonSpectrum, optimizerMemory, singularValues } from "../../lib/experiments/beyond-adam.js";
+import { adamVariants, lbfgsDigits, muonSpectrum, optimizerMemory, singularValues, spectrumNote } from "../../lib/experiments/beyond-adam.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { DIGITS, parseDigitsCsv, splitDigits } from "../../lib/data/digits.js";
 import { FloatMat } from "../../lib/optimizers/engines.js";
@@ -105,6 +105,9 @@ describe("beyond-adam experiments", () => {
     assert.equal(before.topShare, x0[0] ** 2);
     assert.equal(after.inBand, x5.filter((σ) => σ > 0.5 && σ < 1.5).length);
     assert.ok(after.inBand > before.inBand && after.spread < before.spread);
+    const note = spectrumNote(s.meta!.summary);
+    assert.ok(note.startsWith(`Before: σ₁² is ${(100 * before.topShare).toFixed(0)}% of ‖X₀‖²_F = 1`), note);
+    assert.ok(note.endsWith(`After 5 iterations: σ₁/σ₁₀ = ${after.spread.toFixed(2)}, ${after.inBand} in (0.5, 1.5).`), note);
   });
 
   test("lbfgsDigits: L-BFGS, Newton and Newton-CG reach the same minimum; Newton in fewest iterations", async () => {

@@ -14,7 +14,7 @@ import { crossEntropy } from "../../lib/models/losses.js";
 import { disposeModel, forward, linear } from "../../lib/models/mlp.js";
 import { adagrad, adam, adamw, createFloatOptimizer, createOptimizer, rmsprop, sgd } from "../../lib/optimizers/index.js";
 import { rng } from "../../lib/random.js";
-import { createScheduler, lrAt, scheduleValues, schedules, type AnyScheduleDef } from "../../lib/schedules/index.js";
+import { createScheduler, exampleSchedules, galleryRows, lrAt, scheduleValues, schedules, type AnyScheduleDef } from "../../lib/schedules/index.js";
 import { train, type Progress } from "../../lib/train/loop.js";
 import type { Stepper } from "../../lib/optimizers/choice.js";
 import { minimize } from "../../lib/train/minimize.js";
@@ -408,4 +408,15 @@ describe("the training loops under a schedule", () => {
     disposeModel(a);
     disposeModel(b);
   });
+});
+
+test("galleryRows: every example schedule's rate before each of the run's steps, as scheduleValues gives it", () => {
+  const rows = galleryRows(40, 0.1);
+  const examples = exampleSchedules(40, 0.1);
+  assert.equal(rows.length, examples.length * 40);
+  const step = rows.filter((r) => r.schedule === "StepLR");
+  assert.deepEqual(step.map((r) => r.step), Array.from({ length: 40 }, (_, i) => i + 1));
+  assert.deepEqual(step.map((r) => r.lr), scheduleValues(schedules.steplr, { step_size: 10, gamma: 0.5 }, { lr: 0.1 }, 40).lrs);
+  assert.equal(step[0].lr, 0.1);
+  assert.equal(step[10].lr, 0.05, "StepLR halves the rate after a quarter of the run");
 });

@@ -18,7 +18,7 @@ test("the example page is the author template with only its prose and optimizer 
   const example = code("src/example.md");
   assert.equal(example.length, template.length);
   const changed = template.flatMap((line, i) => (line === example[i] ? [] : [line.trim()]));
-  assert.deepEqual(changed, ['choices: presetChoices(["sgd", "adam"], {lr})                            // the optimizers to compare']);
+  assert.deepEqual(changed, ['steps, choices: presetChoices(["sgd", "adam"], {lr})                     // the optimizers to compare']);
 });
 
 test("the template is about thirty lines of code", () => {
