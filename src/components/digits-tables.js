@@ -52,7 +52,7 @@ export function crossValidationTable(rows) {
     columns: ["inputs", "folds", "mean", "sd", "ms", "state"],
     header: {folds: "test accuracy per fold", mean: "mean", sd: "± sd", ms: "time", state: ""},
     format: {mean: (/** @type {number} */ v) => (Number.isFinite(v) ? v.toFixed(4) : "…"), sd: (/** @type {number} */ v) => (Number.isFinite(v) ? `± ${v.toFixed(4)}` : ""), ms: (/** @type {number} */ v) => `${v.toFixed(0)} ms`},
-    select: false, sort: null
+    select: false, sort: null, layout: "auto" // as resultTable: fixed columns cut the folds ("0.917 0.842 0.…")
   });
 }
 
@@ -64,6 +64,6 @@ export function staleTable(rows) {
       moved: "largest weight change", loss: "final loss", ms: "time"},
     format: {scale: fmt.scale, initialAccuracy: (/** @type {number} */ v) => v.toFixed(4), accuracy: (/** @type {number} */ v) => v.toFixed(4), moved: (/** @type {number} */ v) => (v === 0 ? "0 (never trained)" : v.toFixed(3)),
       loss: (/** @type {number} */ v) => v.toFixed(4), ms: fmt.ms},
-    select: false, sort: null, width: {version: 200}
+    select: false, sort: null, layout: "auto" // as resultTable: fixed columns cut "opti…", "0 (ne…"
   });
 }

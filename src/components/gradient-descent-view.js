@@ -53,7 +53,8 @@ export function parabolaTable(snapshot) {
     columns: ["step", "before", "x", "loss"],
     header: {step: "iteration", before: "x before step", x: "x after step", loss: "y = x² (before)"},
     format: {before: f, x: f, loss: f},
-    select: false
+    // Columns as wide as their headers: with fixed columns a phone cut them ("x befo…"); the table scrolls instead.
+    select: false, layout: "auto"
   });
 }
 
