@@ -18,7 +18,7 @@ export interface GapChartOptions extends Omit<Plot.PlotOptions, "x" | "y"> {
 
 export function gapChart(lanes: readonly GapLane[], { best, x = "step", floor = 1e-7, width = 640, ...rest }: GapChartOptions) {
   const rows = lanes.flatMap((l) => l.points.map((p) => ({ method: l.label, ...p, gap: Math.max(p.loss - best, floor), ms: Math.max(p.ms, 0.1) })));
-  const label = x === "ms" ? "compute time, ms (log scale)" : "iteration";
+  const label = x === "ms" ? "time (ms, log)" : "iteration"; // short: the long one ran into the last tick
   return Plot.plot({
     width,
     height: 260,

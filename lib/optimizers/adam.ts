@@ -54,7 +54,8 @@ export const betaRanges: readonly [Range, Range] = Object.freeze([
 /** The moment update and step shared by Adam and AdamW. */
 export const texStep = String.raw`\sym{m}{m_t} &\leftarrow \beta_1\, m_{t-1} + (1-\beta_1)\, g_t \\
 \sym{v}{v_t} &\leftarrow \beta_2\, v_{t-1} + (1-\beta_2)\, g_t^2 \\
-\sym{vmax}{v^{\max}_t} &\leftarrow \max(v^{\max}_{t-1}, v_t) \quad \text{(amsgrad; then } v_t \text{ below means } v^{\max}_t\text{)} \\
+\sym{vmax}{v^{\max}_t} &\leftarrow \max(v^{\max}_{t-1}, v_t) \\
+&\quad \text{(amsgrad only; below, } v_t \text{ means } v^{\max}_t\text{)} \\
 \sym{mhat}{\hat m_t} &\leftarrow m_t / (1-\beta_1^t), \quad \sym{vhat}{\hat v_t} \leftarrow v_t / (1-\beta_2^t) \\
 \sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \mathrm{lr}\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}`;
 

@@ -25,7 +25,8 @@ export function raceFigure(/** @type {import("./live.js").Live<any>} */ race, /*
 /** Newton, Newton-CG and L-BFGS: the optimality gap by iteration and by time, side by side; the table at the end. */
 export function secondOrderFigure(/** @type {import("./live.js").Live<any>} */ second, /** @type {{width: number}} */ {width}) {
   const div = document.createElement("div");
-  const w = Math.min(width, 520);
+  // Drawn at the width a grid column shows them (as /newton's race): at the column's width they were shrunk to ~7 px ticks.
+  const w = Math.max(240, Math.min(width / 2 - 10, 520));
   const grid = document.createElement("div");
   grid.className = "grid grid-cols-2";
   grid.append(
