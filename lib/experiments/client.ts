@@ -38,8 +38,12 @@ export interface ConnectOptions {
 export interface Connection {
   /** The worker's engine info (lib/engine/backend.ts EngineInfo), plus `thread`: "worker" or "main". */
   readonly engine: Promise<Record<string, unknown> & { thread: "worker" | "main" }>;
-  /** The run's snapshots, each with `run`: this run's number on the page (a new number for every start). */
-  run<S extends Snapshot = Snapshot>(name: string, spec: unknown): AsyncGenerator<S & { run: number }, void, undefined>;
+  /**
+   * The run's snapshots, each with `run`: this run's number on the page (a new number for every start). `signal`
+   * cancels it even while the generator waits for the worker: return() cannot, it waits behind a pending next(),
+   * and a run queued in the worker may send nothing for minutes (each one kept its page's charts alive).
+   */
+  run<S extends Snapshot = Snapshot>(name: string, spec: unknown, options?: { signal?: AbortSignal }): AsyncGenerator<S & { run: number }, void, undefined>;
   /** Pause, play or take one step of run `run` (a snapshot's `run`); resolves to whether it is now paused. */
   control(run: number, action: "pause" | "play" | "step"): Promise<boolean>;
   /** Change options of run `run` from its next step on, for lane `lane` ("*": every lane). */
@@ -119,7 +123,7 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
     });
   });
 
-  async function* run<S extends Snapshot>(name: string, spec: unknown): AsyncGenerator<S & { run: number }, void, undefined> {
+  async function* run<S extends Snapshot>(name: string, spec: unknown, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<S & { run: number }, void, undefined> {
     const id = nextId++;
     const encoded = encode(spec); // throws here, in the page, for a spec that cannot travel
     let latest: Snapshot | null = null;
@@ -137,12 +141,16 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
     });
     open++;
     let finished = false;
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
     try {
       await engine;
+      if (signal?.aborted) return;
       port.postMessage({ type: "start", id, name, spec: encoded });
       while (true) {
-        if (!fresh && !ended) await new Promise<void>((resolve) => (wake = resolve));
+        if (!fresh && !ended && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
+        if (signal?.aborted) return; // the finally cancels it in the worker
         if (fresh) {
           fresh = false;
           yield { ...(latest as unknown as S), run: id };
@@ -156,8 +164,9 @@ export function connect(createWorker: () => WorkerLike, options: ConnectOptions 
         }
       }
     } finally {
+      signal?.removeEventListener("abort", onAbort);
       if (!finished) {
-        // Cancelled by the page (return() from the runtime): tell the host, and wait for nothing.
+        // Cancelled by the page (return() from the runtime, or its signal): tell the host, and wait for nothing.
         port?.postMessage({ type: "cancel", id });
         const listener = listeners.get(id);
         listeners.set(id, (m) => {

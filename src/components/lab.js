@@ -53,9 +53,10 @@ Object.assign(window, {__descentLab: lab});
  * Run experiment `name` with `spec` in the worker: an async generator of complete snapshots.
  * @param {string} name a key of lib/experiments/registry.ts
  * @param {unknown} spec plain data (optimizer definitions allowed: they travel by name)
+ * @param {{signal?: AbortSignal}} [options] `signal` cancels the run even while it waits for the worker
  */
-export function run(name, spec) {
-  return recordStart(lab.run(name, spec));
+export function run(name, spec, options) {
+  return recordStart(lab.run(name, spec, options));
 }
 
 /**

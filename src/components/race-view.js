@@ -69,7 +69,7 @@ export function follow(race, draw, {key = (s) => s, invalidation, token = {}} = 
   let stopped = false;
   invalidation?.then(() => ((stopped = true), dirty.delete(token)));
   (async () => {
-    for await (const snap of race.updates({key})) {
+    for await (const snap of race.updates({key, stop: invalidation})) {
       if (stopped) return;
       dirty.set(token, () => draw(snap));
       schedule();
@@ -230,7 +230,7 @@ function raceControls(first, live) {
  * Ends when `stop` resolves.
  * @template {{run: number, done: boolean}} S
  * @param {import("./controls.js").RunControls} controls
- * @param {() => AsyncGenerator<S>} start
+ * @param {(signal: AbortSignal) => AsyncGenerator<S>} start a run that `signal` cancels
  * @param {Promise<unknown>} stop
  * @returns {AsyncGenerator<S>}
  */
@@ -246,7 +246,8 @@ async function* restartable(controls, start, stop) {
   try {
     while (!stopped) {
       const seen = restarts;
-      const it = controls.drive(seen, start());
+      const cancel = new AbortController();
+      const it = controls.drive(seen, start(cancel.signal));
       try {
         for (;;) {
           const woken = new Promise((resolve) => (wake = () => resolve(null)));
@@ -261,7 +262,9 @@ async function* restartable(controls, start, stop) {
         }
       } finally {
         // The old run stops (its worker run is cancelled) before the new one starts, so the controls never
-        // address it again; when the page stops it, nothing waits.
+        // address it again; when the page stops it, nothing waits. The signal ends it even while it waits for
+        // the worker (a queued run sends nothing), where return() would wait behind that next().
+        cancel.abort();
         await Promise.race([it.return(undefined), stop]);
       }
     }
@@ -433,26 +436,33 @@ export function runsSummary(races, {pageStart, batchSize, backend, full, trainCo
 // The y-axis maximum and moving-average window of one comparison chart: lib/ui/inputs.ts.
 export {chartControls} from "../_descent/descent.js";
 
+/** A signal that aborts when `stop` resolves (a cell's invalidation). @param {Promise<unknown>} stop */
+function abortOn(stop) {
+  const c = new AbortController();
+  void stop.then(() => c.abort());
+  return c.signal;
+}
+
 /**
  * The from-scratch page's wiring: its settings (lib/experiments/mnist-from-scratch.ts mnistPageSetup), a
  * `race(choices, priority, stop, live?)` that runs one section's race in the worker as a shared run — with
  * `live` (option names, e.g. ["lr"]) under run controls that liveRace shows below its chart — the charts'
- * common options, and `exportAs(name)` for a section's export menu.
+ * common options (without `width`: the cell that runs the races must not read it, or a window resize restarts
+ * them all; each figure's cell adds it), and `exportAs(name)` for a section's export menu.
  * @param {Parameters<typeof mnistPageSetup>[0]} v the settings form's value
  * @param {Parameters<typeof mnistPageSetup>[1]} meta mnist-meta.json
  * @param {Parameters<typeof mnistPageSetup>[2]} files the data files' URLs
- * @param {number} width
  */
-export function mnistRaces(v, meta, files, width) {
+export function mnistRaces(v, meta, files) {
   const {settings, steps, plan, exportMeta} = mnistPageSetup(v, meta, files);
   /** @type {(choices: any[], priority: number, stop: Promise<unknown>, live?: string[]) => SharedRun & {controls?: HTMLElement}} */
   const race = (choices, priority, stop, live) => {
-    const start = () => /** @type {AsyncGenerator<any>} */ (run("mnist-race", mnistRaceSpec(choices, priority, settings)));
+    const start = (/** @type {AbortSignal} */ signal) => /** @type {AsyncGenerator<any>} */ (run("mnist-race", mnistRaceSpec(choices, priority, settings), {signal}));
     const controls = live ? raceControls(choices[0], live) : undefined;
-    const shared = shareRun(controls ? restartable(controls, start, stop) : start(), {initial: {lanes: [], done: false, queued: true, loading: null}, stop});
+    const shared = shareRun(controls ? restartable(controls, start, stop) : start(abortOn(stop)), {initial: {lanes: [], done: false, queued: true, loading: null}, stop});
     return Object.assign(shared, controls ? {controls} : {});
   };
   /** @type {(name: string) => (lanes: any[], chart: Element) => ExportOptions} */
   const exportAs = (name) => (lanes, chart) => ({name: `mnist-${name}-seed${v.seed}`, rows: mnistExportRows(lanes), chart, meta: exportMeta(lanes), pytorch: mnistPytorchRun(lanes, settings)});
-  return {race, exportAs, plan, steps, settings, chart: {width, xMax: steps, labels: mnistLabels}, pageStart: performance.now()};
+  return {race, exportAs, plan, steps, settings, chart: {xMax: steps, labels: mnistLabels}, pageStart: performance.now()};
 }

@@ -165,7 +165,9 @@ describe("rapid changes and long visits", () => {
             const cell = window.__mainChartCell();
             new MutationObserver(() => {
               const c = cell.querySelector<HTMLElement>("[data-main-chart]");
-              if (!c) return;
+              // A chart without a run number is an empty frame, not yet any run's drawing (the landing race's
+              // chart takes its run's number when the worker's first race is drawn on it).
+              if (!c || c.dataset.run === undefined) return;
               const last = seen[seen.length - 1];
               const now = { run: Number(c.dataset.run), state: c.dataset.state ?? "", value: c.dataset.mainValue ?? "" };
               if (!last || last.run !== now.run || last.state !== now.state) seen.push(now);

@@ -156,6 +156,16 @@ describe("shareRun and the page's sentences", () => {
     returned = false;
     for await (const s of stopped.updates()) if (s.k === 2) stop();
     assert.ok(returned, "the source was returned");
+    // A reader whose cell is invalidated ends while it waits, though the run stays open (as under run controls).
+    let stopReader!: () => void;
+    const open = shareRun<{ done: boolean; k: number }>((async function* () { yield { done: true, k: 1 }; await new Promise(() => {}); })(), { initial: { done: false, k: 0 } });
+    const seen: number[] = [];
+    const reader = (async () => { for await (const s of open.updates({ stop: new Promise<void>((r) => (stopReader = r)) })) seen.push(s.k); })();
+    await new Promise((r) => setTimeout(r, 10));
+    stopReader();
+    await reader;
+    assert.deepEqual(seen, [0, 1], "the initial snapshot, then the run's");
+    assert.equal(open.finished, false, "the run itself is still open");
   });
 
   it("the sentences under the runs", () => {
