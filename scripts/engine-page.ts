@@ -50,7 +50,11 @@ window.ready = true;
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => (window as any).ready === true).catch((e) => {
+  await page.waitForFunction(() => (window as any).ready === true).catch(async (e) => {
+    // Close what was opened: a server left listening keeps the test process alive after its suite fails.
+    await page.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`the engine page did not start: ${errors.join("; ") || (e as Error).message}`);
   });
   return {
