@@ -5,7 +5,7 @@
  */
 import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   adamPitfall,
@@ -22,19 +22,14 @@ import {
 } from "../../lib/experiments/adam.js";
 import { experiments } from "../../lib/experiments/registry.js";
 import { binThresholds, histogram } from "../../lib/charts/bins.js";
-import { adam, createOptimizer, decayComparison, log10StepSizes, randomRegression, RegressionRun, SEED001_DEMO, snrSweep, tfTrainAdam, useFastMatMulGradient } from "../../lib/index.js";
+import { adam, createOptimizer, decayComparison, log10StepSizes, randomRegression, RegressionRun, SEED001_DEMO, snrSweep, tfTrainAdam } from "../../lib/index.js";
 import type { Snapshot } from "../../lib/experiments/types.js";
 import { normals, rng } from "../../lib/random.js";
 import * as Plot from "@observablehq/plot";
 import { last, signal } from "../helpers/experiments.js";
+import { useWasmBackend } from "../helpers/wasm.js";
 
-before(async () => {
-  await import("@tensorflow/tfjs-backend-wasm/dist/index.js");
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-  assert.ok(await tf.setBackend("wasm"));
-  useFastMatMulGradient();
-});
-after(() => tf.setBackend("cpu"));
+useWasmBackend();
 
 describe("adam-vs-tfjs", () => {
   test("is registered, and its lanes are the losses of RegressionRun with our Adam and tf.train.adam, step for step", async () => {

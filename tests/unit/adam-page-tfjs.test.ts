@@ -6,7 +6,7 @@
  */
 import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   adam,
@@ -18,16 +18,10 @@ import {
   RegressionRun,
   SEED001_DEMO,
   tfTrainAdam,
-  useFastMatMulGradient,
 } from "../../lib/index.js";
+import { useWasmBackend } from "../helpers/wasm.js";
 
-before(async () => {
-  await import("@tensorflow/tfjs-backend-wasm/dist/index.js");
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false); // Node cannot start tfjs's blob: workers
-  assert.ok(await tf.setBackend("wasm"), "wasm backend starts in Node");
-  useFastMatMulGradient();
-});
-after(() => tf.setBackend("cpu"));
+useWasmBackend();
 
 const { n, dIn, dOut, hidden, lr, steps } = SEED001_DEMO;
 

@@ -12,10 +12,9 @@ import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import { benchMLP } from "../../lib/engine/bench.js";
-import { useFastMatMulGradient } from "../../lib/engine/matmul-gradient.js";
 import { compileTrace, FloatVec, NotFusable, Scalars, TensorVec, Trace, type TraceVec } from "../../lib/optimizers/engines.js";
 import { compileTraceToWasm, runFusedOnWasm } from "../../lib/optimizers/fused-wasm.js";
 import { adadelta, adagrad, adam, adamax, adamw, asgd, createOptimizer, nadam, optimizers, radam, rmsprop, sgd, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
@@ -24,14 +23,9 @@ import { rng, uniforms } from "../../lib/random.js";
 import { fixturesDir } from "../helpers/fixtures.js";
 import { deviation, loadFixtures, tfProblem, type Fixture } from "../helpers/problems.js";
 import { widened } from "./parity-cases.js";
+import { useWasmBackend } from "../helpers/wasm.js";
 
-before(async () => {
-  await import("@tensorflow/tfjs-backend-wasm/dist/index.js");
-  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-  assert.ok(await tf.setBackend("wasm"));
-  useFastMatMulGradient();
-});
-after(() => tf.setBackend("cpu"));
+useWasmBackend();
 
 /** Equal as float32 bit patterns, except that any NaN equals any NaN (payloads are not specified). */
 function sameFloats(a: Float32Array, b: Float32Array, what: string): void {
