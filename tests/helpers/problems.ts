@@ -188,3 +188,17 @@ export function deviation(ours: ArrayLike<number>, ref: ArrayLike<number>): { er
   }
   return { err, bound: 1e-5 * scale, rel: err / scale };
 }
+
+/**
+ * One step of each run on its own problem: the loss where the gradient was taken, then every parameter after the
+ * step, as float32 arrays (for runs that must agree bit for bit).
+ */
+export function stepEach(runs: readonly { problem: TfProblem; opt: { step(params: tf.Variable[], grads: tf.Tensor[]): void } }[], step: number): Float32Array[][] {
+  return runs.map(({ problem, opt }) => {
+    const { value, grads } = tf.valueAndGrads(problem.loss(step))(problem.params);
+    const loss = value.dataSync() as Float32Array;
+    opt.step(problem.params, grads);
+    tf.dispose([value, ...grads]);
+    return [loss, ...problem.params.map((p) => p.dataSync() as Float32Array)];
+  });
+}

@@ -21,7 +21,7 @@ import { adadelta, adagrad, adam, adamax, adamw, asgd, createOptimizer, nadam, o
 import { resolveOptions } from "../../lib/optimizers/validate.js";
 import { rng, uniforms } from "../../lib/random.js";
 import { fixturesDir } from "../helpers/fixtures.js";
-import { deviation, loadFixtures, tfProblem, type Fixture } from "../helpers/problems.js";
+import { deviation, loadFixtures, stepEach, tfProblem, type Fixture } from "../helpers/problems.js";
 import { widened } from "./parity-cases.js";
 import { useWasmBackend } from "../helpers/wasm.js";
 
@@ -229,13 +229,7 @@ describe("on the wasm backend: WebAssembly step = JS loop = op by op, bit for bi
       const wide = byName.get(fixture.name)?.bound;
       try {
         for (let step = 1; step <= fixture.steps; step++) {
-          const values = runs.map(({ problem, opt }) => {
-            const { value, grads } = tf.valueAndGrads(problem.loss(step))(problem.params);
-            const loss = value.dataSync() as Float32Array;
-            opt.step(problem.params, grads);
-            tf.dispose([value, ...grads]);
-            return [loss, ...problem.params.map((p) => p.dataSync() as Float32Array)];
-          });
+          const values = stepEach(runs, step);
           for (const [k, other] of values.slice(1).entries()) {
             values[0].forEach((ref, i) => assert.deepEqual(other[i], ref, `${what[k]}: ${i === 0 ? "loss" : runs[0].problem.names[i - 1]} at step ${step}`));
           }

@@ -22,7 +22,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { createFloatOptimizer, createOptimizer, optimizers, type AnyOptimizerDef } from "../../lib/optimizers/index.js";
 import { compileTrace } from "../../lib/optimizers/engines.js";
-import { deviation, floatProblem, loadFixtures, tfProblem, type Fixture } from "../helpers/problems.js";
+import { deviation, floatProblem, loadFixtures, stepEach, tfProblem, type Fixture } from "../helpers/problems.js";
 import { fixturesDir } from "../helpers/fixtures.js";
 import { widened, type WidenedCase } from "./parity-cases.js";
 
@@ -154,13 +154,7 @@ describe("fused update = the rule op by op, bit for bit (tfjs cpu engine)", () =
       }));
       try {
         for (let step = 1; step <= fixture.steps; step++) {
-          const values: Float32Array[][] = runs.map(({ problem, opt }) => {
-            const { value, grads } = tf.valueAndGrads(problem.loss(step))(problem.params);
-            const loss = value.dataSync() as Float32Array;
-            opt.step(problem.params, grads);
-            tf.dispose([value, ...grads]);
-            return [loss, ...problem.params.map((p) => p.dataSync() as Float32Array)];
-          });
+          const values = stepEach(runs, step);
           for (const [k, other] of values.slice(1).entries()) {
             values[0].forEach((ref, i) => assert.deepEqual(other[i], ref, `${["fused", "no-codegen fallback"][k]}: ${i === 0 ? "loss" : runs[0].problem.names[i - 1]} at step ${step}`));
           }
