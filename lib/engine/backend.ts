@@ -40,6 +40,8 @@ export interface Calibration {
   valid: boolean;
   /** Started and passed the self-check (a backend can pass and still be too slow to measure). */
   correct?: boolean;
+  /** A software GPU, not started or measured because wasm (or cpu) works (calibrateBackends says why). */
+  software?: boolean;
 }
 
 export interface EngineInfo {
@@ -137,7 +139,8 @@ export async function probeBackends(): Promise<Probe[]> {
 
 /**
  * The rule used without a measurement: the first available hardware GPU backend, else wasm, else cpu.
- * (Software GPUs are slower than wasm on every machine measured so far, but calibration decides.)
+ * (Software GPUs are slower than wasm on every machine measured so far; calibration measures them only when
+ * neither wasm nor cpu works.)
  */
 export function autoChoice(probes: Probe[]): BackendName {
   const usable = (n: BackendName) => probes.find((p) => p.name === n && p.available && !p.software);
@@ -197,7 +200,7 @@ function readCache(key: string): Calibration[] | undefined {
   try {
     const v = JSON.parse(storage()?.getItem(key) ?? "null");
     if (!Array.isArray(v) || !v.every((c) => isBackendName(c?.name) && typeof c.valid === "boolean")) return undefined;
-    return v.map((c) => ({ name: c.name, valid: c.valid, stepsPerSec: c.stepsPerSec ?? NaN, correct: c.correct === true }));
+    return v.map((c) => ({ name: c.name, valid: c.valid, stepsPerSec: c.stepsPerSec ?? NaN, correct: c.correct === true, ...(c.software === true && { software: true }) }));
   } catch {
     return undefined;
   }
@@ -210,7 +213,7 @@ export function fastest(calibration: readonly Calibration[]): Calibration | unde
 
 const describe = (cal: readonly Calibration[]) =>
   cal
-    .map((c) => (c.valid ? `${c.name} ${c.stepsPerSec.toFixed(c.stepsPerSec < 10 ? 1 : 0)}` : c.correct ? `${c.name} too slow to measure` : `${c.name} failed its self-check`))
+    .map((c) => (c.valid ? `${c.name} ${c.stepsPerSec.toFixed(c.stepsPerSec < 10 ? 1 : 0)}` : c.software ? `${c.name} not measured (software GPU)` : c.correct ? `${c.name} too slow to measure` : `${c.name} failed its self-check`))
     .join(", ");
 
 export interface InitOptions {
@@ -226,15 +229,23 @@ export interface InitOptions {
 }
 
 /**
- * Measure every backend that starts and passes the self-check, in an order that keeps software GPUs (which keep
- * CPU threads busy after their turn) last. cpu is measured only when wasm fails: both run the same kernels,
- * wasm's compiled with SIMD, and cpu has been 8–14× slower on every machine measured.
+ * Measure every backend that starts and passes the self-check, in an order that keeps GPUs (which keep CPU
+ * threads busy after their turn) last. cpu is measured only when wasm fails: both run the same kernels,
+ * wasm's compiled with SIMD, and cpu has been 8–14× slower on every machine measured. A software GPU
+ * (`software`) is measured only when neither wasm nor cpu works: on this project's machines SwiftShader's WebGL
+ * and WebGPU compute correctly but did not finish the calibration's budget (wasm: 64 steps/s), and measuring
+ * them cost a first visit their download and left the browser's GPU process busy for ~2 s afterwards, which
+ * stalled the page's frames (a paused run's last step appeared 1.6–2.5 s late).
  */
-export async function calibrateBackends(calibrate: Calibrate, available: (name: BackendName) => boolean = () => true): Promise<Calibration[]> {
+export async function calibrateBackends(calibrate: Calibrate, available: (name: BackendName) => boolean = () => true, software: (name: BackendName) => boolean = () => false): Promise<Calibration[]> {
   const calibration: Calibration[] = [];
   for (const name of ["wasm", "cpu", "webgl", "webgpu"] as const) {
     if (!available(name)) continue;
     if (name === "cpu" && calibration.some((c) => c.name === "wasm" && c.valid)) continue;
+    if (software(name) && calibration.some((c) => c.valid)) {
+      calibration.push({ name, valid: false, stepsPerSec: NaN, software: true });
+      continue;
+    }
     const valid = await trySet(name);
     const stepsPerSec = valid ? await calibrate(name).catch(() => NaN) : NaN;
     // A GPU backend cut off by the budget still has its queued steps to run (SwiftShader: ~10 s of shader
@@ -282,7 +293,8 @@ async function decide(probes: Probe[], { calibrate, recalibrate, cacheOnly }: In
   }
   if (!calibration && !calibrate) return { autoBackend: rule, reason: "rule: hardware GPU, else wasm", calibration: [], cached: false, needsCalibration: false };
   if (!calibration) {
-    calibration = await calibrateBackends(calibrate!, (n) => Boolean(probes.find((p) => p.name === n)?.available));
+    const probe = (n: BackendName) => probes.find((p) => p.name === n);
+    calibration = await calibrateBackends(calibrate!, (n) => Boolean(probe(n)?.available), (n) => Boolean(probe(n)?.software));
     storeCalibration(probes, calibration);
   }
   const best = fastest(calibration);

@@ -2,7 +2,7 @@ import "../helpers/node-tfjs.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
-import { autoChoice, initBackend, isBackendName, selfCheck, type Probe } from "../../lib/engine/backend.js";
+import { autoChoice, calibrateBackends, initBackend, isBackendName, selfCheck, type Probe } from "../../lib/engine/backend.js";
 
 const probe = (name: Probe["name"], available: boolean, software = false): Probe => ({ name, available, adapter: name, software });
 
@@ -44,6 +44,19 @@ test("initBackend calibrates the backends that start, picks the fastest, and cac
   } finally {
     g.localStorage = saved;
   }
+});
+
+test("calibrateBackends skips a software GPU while wasm or cpu works, and measures it when neither does", async () => {
+  const calls: string[] = [];
+  const calibrate = async (name: string) => (calls.push(name), 12.5);
+  const software = (n: string) => n === "webgl" || n === "webgpu";
+  const withCpu = await calibrateBackends(calibrate, () => true, software);
+  assert.deepEqual(calls, ["cpu"], "wasm is not registered in Node, cpu is measured, the software GPUs are not started");
+  assert.deepEqual(withCpu.map((c) => [c.name, c.valid, c.software ?? false]), [["wasm", false, false], ["cpu", true, false], ["webgl", false, true], ["webgpu", false, true]]);
+  // With no working CPU backend a software GPU is tried (here it cannot start: Node has no WebGL).
+  const alone = await calibrateBackends(calibrate, (n) => n === "webgl", software);
+  assert.deepEqual(alone, [{ name: "webgl", valid: false, stepsPerSec: NaN, correct: false }]);
+  await tf.setBackend("cpu");
 });
 
 test("initBackend in Node falls back to cpu and reports an unknown override as a notice", async () => {
