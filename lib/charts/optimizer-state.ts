@@ -26,29 +26,21 @@ export interface StateChartOptions {
   marks?: readonly number[];
 }
 
-/** One chart per slot, stacked, each titled with the slot's name and its colour. */
-export function optimizerStateCharts(rows: readonly StateRow[], { width = 460, height = 120, marks = [] }: StateChartOptions = {}): HTMLElement {
-  const root = document.createElement("div");
-  root.className = "descent-state-charts";
-  const slots = [...new Set(rows.map((r) => r.slot))];
-  for (const slot of slots) {
-    const mine = rows.filter((r) => r.slot === slot);
-    root.append(
-      Plot.plot({
-        width,
-        height,
-        grid: true,
-        marginLeft: 56,
-        y: { label: `${slot} (x solid, y dashed)`, ...valueAxis },
-        x: { label: "step" },
-        marks: [
-          Plot.ruleY([0], { stroke: "#ccc" }),
-          Plot.lineY(mine.filter((r) => r.coordinate === "x"), { x: "step", y: "value", stroke: "steelblue" }),
-          Plot.lineY(mine.filter((r) => r.coordinate === "y"), { x: "step", y: "value", stroke: "steelblue", strokeDasharray: "4,3" }),
-          Plot.ruleX(marks, { stroke: "black", strokeDasharray: "3,3" }),
-        ],
-      }),
-    );
-  }
-  return root;
+/** One buffer's chart: its x coordinate solid, its y coordinate dashed, `marks` as dashed rules. */
+export function stateChart(rows: readonly StateRow[], slot: string, { width = 460, height = 120, marks = [] }: StateChartOptions = {}): SVGSVGElement | HTMLElement {
+  const mine = rows.filter((r) => r.slot === slot);
+  return Plot.plot({
+    width,
+    height,
+    grid: true,
+    marginLeft: 56,
+    y: { label: `${slot} (x solid, y dashed)`, ...valueAxis },
+    x: { label: "step" },
+    marks: [
+      Plot.ruleY([0], { stroke: "#ccc" }),
+      Plot.lineY(mine.filter((r) => r.coordinate === "x"), { x: "step", y: "value", stroke: "steelblue" }),
+      Plot.lineY(mine.filter((r) => r.coordinate === "y"), { x: "step", y: "value", stroke: "steelblue", strokeDasharray: "4,3" }),
+      Plot.ruleX(marks, { stroke: "black", strokeDasharray: "3,3" }),
+    ],
+  });
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // The renderers of "The optimizers, equation beside code": one surface run (lib/experiments/surface-run.ts)
 // with its loss and state, torch's checks on a typed options object, and one section per optimizer.
-import {createFloatOptimizer, curves, changeMarks, optimizerStateCharts, stateRows, symbols, surfaceRunPyTorch} from "../_descent/descent.js";
+import {createFloatOptimizer, curves, changeMarks, stateChart, stateRows, symbols, surfaceRunPyTorch, thin} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
 import {linked, updateRegions} from "./source.js";
@@ -22,39 +22,72 @@ export function symbolValues(lane) {
   return Object.fromEntries(Object.entries(lane.state ?? {}).map(([slot, v]) => [slot === "theta" ? "theta" : symbolOf[slot], pair(/** @type {number[]} */ (v)) + at]));
 }
 
+/** Redraw when a step was added, the run finished or paused, or a setting changed mid-run. */
+const progress = (/** @type {any} */ s) => `${s.step}/${s.done}/${s.lanes[0].status}${s.lanes[0].changes?.length ?? 0}`;
+
+/** Points per drawn loss or state line: the charts are ~600 px wide, and a live chart redraws many times a second. */
+const POINTS = 300;
+/** State charts drawn as separate figures; an optimizer with more buffers draws the rest in the last one. */
+const STATE_CHARTS = 3;
+
 /**
  * The run on its surface (the page's main chart: `chart`, drawn once per surface, gets the path), its status
- * and export, and below it the loss and the optimizer's state buffers, each marking live changes.
- * @param {any} snapshot a "surface-run" snapshot
+ * and, once finished, its export; below them the loss and the optimizer's state buffers, each marking live
+ * changes. Each figure redraws itself from the run's latest snapshot (live.js), and they are separate figures
+ * so live.js can spread their redraws over frames: a 3,000-step run redrawn whole, every line at every point,
+ * kept the page's main thread busy for 120–220 ms at a time.
+ * @param {import("./live.js").Live<any>} run a "surface-run" run
  * @param {{chart: any, choice: any, surface: any, steps: number, options: Record<string, unknown>, width: number}} spec
  * @returns {HTMLElement}
  */
-export function surfaceRunView(snapshot, {chart, choice, surface, steps, options, width}) {
-  const path = snapshot.lanes[0];
-  const changes = acceptedChanges(path);
-  chart.draw(path.points, {marks: changes.map((c) => ({step: c.step, title: `learning rate changed at step ${c.step} (${c.note})`}))});
+export function surfaceRunView(run, {chart, choice, surface, steps, options, width}) {
+  const half = width >= 640 ? Math.floor((width - 16) / 2) : width;
+  const exports = document.createElement("div");
+  const state = document.createElement("div");
+  state.className = "descent-state-charts";
+  for (let i = 0; i < STATE_CHARTS; i++) {
+    state.append(run.chart((s) => {
+      const path = s.lanes[0];
+      const slots = i === STATE_CHARTS - 1 ? s.meta.slots.slice(i) : s.meta.slots.slice(i, i + 1);
+      if (i === 0 && !s.meta.slots.length) return status(path.points.length > 1 ? "Plain SGD keeps no state: its update uses the current gradient only." : "");
+      const rows = stateRows(thin(path.points, POINTS), slots);
+      const marks = acceptedChanges(path).map((c) => c.step);
+      const div = document.createElement("div");
+      for (const slot of slots) div.append(stateChart(rows, slot, {width: half, marks}));
+      return div;
+    }, {key: progress, placeholder: ""}));
+  }
+  const row = document.createElement("div");
+  row.style.cssText = `display: grid; gap: 16px; grid-template-columns: ${width >= 640 ? "1fr 1fr" : "1fr"};`;
+  row.append(
+    run.chart((s) => {
+      const path = s.lanes[0];
+      return curves(thin(path.points.filter((/** @type {any} */ d) => d.loss > 0), POINTS), {x: "step", y: "loss", logY: true, width: half, height: 220, marks: changeMarks(acceptedChanges(path))});
+    }, {key: progress, placeholder: ""}),
+    state
+  );
   const root = document.createElement("div");
-  root.append(mainChart(chart.element, snapshot));
-  if (snapshot.done) root.append(exportMenu({
+  root.append(
+    run.chart((s) => {
+      const path = s.lanes[0];
+      chart.draw(path.points, {marks: acceptedChanges(path).map((c) => ({step: c.step, title: `learning rate changed at step ${c.step} (${c.note})`}))});
+      const last = path.points.at(-1);
+      const div = mainChart(chart.element, s);
+      div.append(path.error
+        ? status(`Stopped: ${path.error}`, {error: true})
+        : status(`${s.done ? "Finished" : "Running…"} step ${last.step}: (x, y) = (${last.x.toFixed(4)}, ${last.y.toFixed(4)}), f = ${last.loss.toExponential(3)}`));
+      return div;
+    }, {key: progress}),
+    exports,
+    row
+  );
+  run.finished.then((s) => exports.append(exportMenu({
     name: `${choice.key}-${surface.key}`,
-    rows: path.points.map((/** @type {any} */ {step, x, y, loss}) => ({step, x, y, loss})),
+    rows: s.lanes[0].points.map((/** @type {any} */ {step, x, y, loss}) => ({step, x, y, loss})),
     chart: chart.element,
     meta: {optimizer: choice.key, options, surface: surface.key},
     pytorch: surfaceRunPyTorch({surface: surface.key, start: surface.start, steps, optimizer: {name: choice.def.name, options}})
-  }));
-  const last = path.points.at(-1);
-  root.append(path.error
-    ? status(`Stopped: ${path.error}`, {error: true})
-    : status(`${snapshot.done ? "Finished" : "Running…"} step ${last.step}: (x, y) = (${last.x.toFixed(4)}, ${last.y.toFixed(4)}), f = ${last.loss.toExponential(3)}`));
-  const half = width >= 640 ? Math.floor((width - 16) / 2) : width;
-  const row = document.createElement("div");
-  row.style.cssText = `display: grid; gap: 16px; grid-template-columns: ${width >= 640 ? "1fr 1fr" : "1fr"};`;
-  const rows = stateRows(path.points, snapshot.meta.slots);
-  row.append(
-    curves(path.points.filter((/** @type {any} */ d) => d.loss > 0), {x: "step", y: "loss", logY: true, width: half, height: 220, marks: changeMarks(changes)}),
-    rows.length ? optimizerStateCharts(rows, {width: half, marks: changes.map((c) => c.step)}) : status("Plain SGD keeps no state: its update uses the current gradient only.")
-  );
-  root.append(row);
+  })));
   return root;
 }
 
