@@ -6,6 +6,7 @@
  * are bit-for-bit equal have no place on a log axis: the panel's title counts them.
  */
 import * as Plot from "@observablehq/plot";
+import { acceptedChanges } from "../experiments/lanes.js";
 import type { Lane } from "../experiments/types.js";
 import { changeMarks } from "./change-marker.js";
 import { thin } from "./thin.js";
@@ -32,7 +33,7 @@ export function agreementRows([a, b]: readonly LossLane[]): { step: number; rel:
 
 /** Where a lane's options changed mid-run (lib/experiments' LaneChange), as notes for changeMarks. */
 export function laneChangeNotes(lane: Pick<LossLane, "changes">): { step: number; note: string }[] {
-  return (lane.changes ?? []).filter((c) => !c.error).map((c) => ({ step: c.step, note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ") }));
+  return acceptedChanges(lane).map((c) => ({ step: c.step, note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ") }));
 }
 
 /** The two losses: the first lane a line, the second dots on it. */

@@ -4,7 +4,7 @@ export { serve, diffSnapshot, type Port, type WireLane, type WireSnapshot, type 
 export { connect, mergeSnapshot, finalSnapshot, type Connection, type ConnectOptions } from "./client.js";
 export { experiments } from "./registry.js";
 export { surfaceRace, raceContours, raceSnapshot, raceNotes, type RaceSpec, type RacePoint, type RaceSnapshot as SurfaceRaceSnapshot } from "./race.js";
-export { failedLane, laneRows, reportEvery, applyChanges, between } from "./lanes.js";
+export { failedLane, laneRows, reportEvery, applyChanges, acceptedChanges, between } from "./lanes.js";
 export { parabola, lineFit, lineFitInit, type ParabolaSpec, type ParabolaPoint, type LineFitSpec, type LineFitPoint, type LineFitMeta, type LineFitSnapshot } from "./gradient-descent.js";
 export { classifierRace, type ClassifierRaceSpec, type ClassifierPoint, type ClassifierEval, type ClassifierLane, type ClassifierRaceSnapshot } from "./classifier-race.js";
 export { surfaceRun, type SurfaceRunSpec, type SurfaceRunSnapshot } from "./surface-run.js";

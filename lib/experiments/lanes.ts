@@ -74,6 +74,11 @@ export function raceProgress(s: RaceSnapshot): { step: number; totalSteps: numbe
 
 export const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
+/** The option changes a lane took (those its optimizer refused are left out), as an export replays them. */
+export function acceptedChanges(lane: { changes?: readonly LaneChange[] }): { step: number; options: Record<string, unknown> }[] {
+  return (lane.changes ?? []).filter((c) => !c.error).map(({ step, options }) => ({ step, options }));
+}
+
 /**
  * Apply the reader's pending option changes to the lanes' optimizers, each from its next step (`nextStep`),
  * recording each in the lane (with the optimizer's message when it refuses one: the run keeps its old options).

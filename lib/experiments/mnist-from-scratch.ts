@@ -17,7 +17,7 @@ import { RunQueue, trainingRace, type TrainingRaceOptions } from "../train/race.
 import { nextMacrotask } from "../train/loop.js";
 import type { ClassifierChoice } from "./choices.js";
 import type { ClassifierPoint } from "./classifier-race.js";
-import { raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
+import { acceptedChanges, raceProgress, trainingLane, waitingLane, type TrainingLane } from "./lanes.js";
 import type { Experiment, Lane, OptimizerChoice, RunContext, Snapshot } from "./types.js";
 import { adadelta } from "../optimizers/adadelta.js";
 import { adagrad } from "../optimizers/adagrad.js";
@@ -204,13 +204,13 @@ export function mnistRaceSpec(choices: ClassifierChoice[], priority: number, s: 
  * balanced subset of the same size, not these exact images, unless full.
  */
 export function mnistPytorchRun(
-  lanes: readonly Pick<MnistLane, "label" | "spec">[],
+  lanes: readonly (Pick<MnistLane, "label" | "spec"> & Pick<Lane, "changes">)[],
   s: Pick<MnistPageSettings, "seed" | "epochs" | "batchSize" | "perClass" | "full" | "augment" | "normalization">,
 ) {
   return {
     ...(lanes.length === 1
-      ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options } }
-      : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options })) }),
+      ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options, changes: acceptedChanges(lanes[0]) } }
+      : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options, changes: acceptedChanges(l) })) }),
     model: { kind: "mlp" as const, sizes: [784, 256, 256, 10], init: "kaiming-normal" as const, initSeed: s.seed },
     // printSteps: the program prints every step's loss, as the page's chart draws it.
     data: { name: "mnist" as const, batchSize: s.batchSize, epochs: s.epochs, seed: s.seed, ...(s.full ? {} : { perClass: s.perClass }), augment: s.augment, normalize: s.normalization, printSteps: true },
@@ -285,7 +285,7 @@ export function mnistPageSetup(
     /** Settings and optimizers of finished lanes, for the export's metadata. */
     exportMeta: (lanes: readonly (Pick<MnistLane, "label" | "spec" | "status"> & Pick<Lane, "changes">)[]) => ({
       epochs, batchSize: v.batch, images: trainCount, seed: v.seed, augment: v.augment, full: v.full,
-      // Live changes are listed, not replayed: the PyTorch program trains with `options` throughout.
+      // Live changes: the PyTorch program replays them (mnistPytorchRun), each from the step it took effect.
       optimizers: lanes.map((l) => ({ label: l.label, optimizer: l.spec.optimizer, options: l.spec.options, status: l.status, ...(l.changes?.length ? { changes: l.changes } : {}) })),
     }),
   };

@@ -26,7 +26,7 @@ export function parabolaPyTorch({ lr, momentum, iterations, start }: { lr: numbe
  * weights (normals from seed + 1) written into the program; x = [w₁, w₂, b]. Prints the training loss (before
  * the step) and the validation loss (after it) every 50 epochs, as the page's chart, and w, b at the end.
  */
-export function lineFitPyTorch({ lr, momentum, epochs, seed }: { lr: number; momentum: number; epochs: number; seed: number }): PyTorchConfig {
+export function lineFitPyTorch({ lr, momentum, epochs, seed, changes }: { lr: number; momentum: number; epochs: number; seed: number; changes?: PyTorchOptimizer["changes"] }): PyTorchConfig {
   const data = linearData({ n: 100, weights: [0.77, -0.56], seed });
   const [train, val] = splitRows(data.n, [0.8, 0.1, 0.1]);
   const rows = (name: string, [a, b]: [number, number]) => [
@@ -34,7 +34,7 @@ export function lineFitPyTorch({ lr, momentum, epochs, seed }: { lr: number; mom
     { name: `y_${name}`, shape: [b - a], values: data.y.slice(a, b) },
   ];
   return {
-    optimizer: { name: "sgd", options: { lr, momentum } },
+    optimizer: { name: "sgd", options: { lr, momentum }, ...(changes?.length && { changes }) },
     objective: {
       expr: "((X_train @ x[:2] + x[2] - y_train) ** 2).sum()",
       start: [...normals(3, rng(seed + 1))],
@@ -55,9 +55,9 @@ export function digitsPyTorch({ runs, epochs, initSeed }: { runs: PyTorchOptimiz
 }
 
 /** adam's demo: the Understanding-Adam notebook's random-data regression, the page's data and weights from `seed`, loss every 50 steps. */
-export function adamDemoPyTorch({ lr, betas, eps, steps, seed, sizes }: { lr: number; betas: readonly number[]; eps: number; steps: number; seed: number; sizes: { n: number; dIn: number; hidden: number; dOut: number } }): PyTorchConfig {
+export function adamDemoPyTorch({ lr, betas, eps, steps, seed, sizes, changes }: { lr: number; betas: readonly number[]; eps: number; steps: number; seed: number; sizes: { n: number; dIn: number; hidden: number; dOut: number }; changes?: PyTorchOptimizer["changes"] }): PyTorchConfig {
   return {
-    optimizer: { name: "adam", options: { lr, betas: [...betas], eps } },
+    optimizer: { name: "adam", options: { lr, betas: [...betas], eps }, ...(changes?.length && { changes }) },
     model: { kind: "mlp", sizes: [sizes.dIn, sizes.hidden, sizes.dOut], init: "torch-default", initSeed: seed },
     data: { name: "random", samples: sizes.n, inputs: sizes.dIn, outputs: sizes.dOut, seed, steps, every: 50 },
     loss: "mse_sum",

@@ -67,6 +67,28 @@ export interface PyTorchOptimizer {
   name: string;
   options: Record<string, unknown>;
   label?: string;
+  /** The reader's live changes, each from step `step` on (a lane's accepted `changes`); replayed by the program. */
+  changes?: readonly { step: number; options: Record<string, unknown> }[];
+}
+
+/**
+ * The optimizers' live changes as a table the training loop reads before each step, as a reader's change on
+ * the page takes effect from the step after the one shown: {label: {step: {option: value}}}. Empty when none.
+ */
+function changesTable(list: readonly PyTorchOptimizer[], labelOf: (o: PyTorchOptimizer, i: number) => string): string[] {
+  if (list.some((o) => o.changes?.length && o.name === "lbfgs")) throw new Error("L-BFGS's options are not changed mid-run in these programs");
+  const entries = list.flatMap((o, i) => {
+    const steps = (o.changes ?? []).map((c) => `${c.step}: {${torchOptions(o.name, c.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`).join(", ")}}`);
+    return steps.length ? [`    ${JSON.stringify(labelOf(o, i))}: {${steps.join(", ")}},`] : [];
+  });
+  if (!entries.length) return [];
+  return ["","# The settings changed while the page's run went on: from each step on, these options (as assigning to", "# param_groups does; every state buffer is kept).", "CHANGES = {", ...entries, "}", ""];
+}
+
+/** The lines, inside a training loop at `indent`, that apply CHANGES for the step about to be taken (`step`). */
+function changeLines(list: readonly PyTorchOptimizer[], indent: string, step = "step"): string[] {
+  if (!list.some((o) => o.changes?.length)) return [];
+  return [`${indent}for key, value in CHANGES.get(label, {}).get(${step}, {}).items():`, `${indent}    optimizer.param_groups[0][key] = value`];
 }
 
 /** A tensor written into the program, e.g. a page's generated data. */
@@ -290,7 +312,10 @@ function optimizerList(c: PyTorchConfig): PyTorchOptimizer[] {
 }
 
 /** `OPTIMIZERS = [(label, class, options), …]`. */
+const labelOf = (list: readonly PyTorchOptimizer[]) => (o: PyTorchOptimizer, i: number) => o.label ?? (list.length === 1 ? TORCH_OPTIMIZERS[o.name] : `${TORCH_OPTIMIZERS[o.name]} ${i + 1}`);
+
 function optimizerTable(list: PyTorchOptimizer[]): string[] {
+  const label = labelOf(list);
   return [
     "OPTIMIZERS = [",
     ...list.map((o, i) => {
@@ -298,10 +323,10 @@ function optimizerTable(list: PyTorchOptimizer[]): string[] {
       if (!cls) throw new Error(`No torch.optim class for optimizer "${o.name}"`);
       if (list.length > 1 && (o.name === "muon" || o.name === "lbfgs")) throw new Error(`${cls} is not written into race programs (matrices only / a closure per step); export it on its own`);
       const options = torchOptions(o.name, o.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
-      const label = o.label ?? (list.length === 1 ? cls : `${cls} ${i + 1}`);
-      return `    (${JSON.stringify(label)}, torch.optim.${cls}, {${options.join(", ")}}),`;
+      return `    (${JSON.stringify(label(o, i))}, torch.optim.${cls}, {${options.join(", ")}}),`;
     }),
     "]",
+    ...changesTable(list, label),
   ];
 }
 
@@ -335,6 +360,7 @@ function objectiveLines(o: ObjectiveSpec, list: PyTorchOptimizer[], race: boolea
     `    x = torch.tensor(${vectorLiteral(o.start)}, requires_grad=True)`,
     "    optimizer = optimizer_class([x], **options)",
     `    for step in range(1, ${o.steps + 1}):`,
+    ...changeLines(list, "        "),
     "        optimizer.zero_grad()",
     "        loss = f(x)",
   );
@@ -442,7 +468,7 @@ function modelCall(m: ModelSpec): string {
   return `build_model(${JSON.stringify(sizes)}, ${JSON.stringify(init)}, ${m.initSeed})`;
 }
 
-function digitsLines(d: DigitsSpec, m: ModelSpec): string[] {
+function digitsLines(d: DigitsSpec, m: ModelSpec, list: PyTorchOptimizer[]): string[] {
   return [
     "",
     "",
@@ -458,6 +484,7 @@ function digitsLines(d: DigitsSpec, m: ModelSpec): string[] {
     `    model = ${modelCall(m)}  # the page's initial weights, the same for every optimizer`,
     "    optimizer = optimizer_class(model.parameters(), **options)",
     `    for epoch in range(1, ${d.epochs + 1}):`,
+    ...changeLines(list, "        ", "epoch"), // the page's changes take effect from an epoch's first image
     "        total = 0.0",
     "        for i in range(len(X_train)):  # one step per image, in file order",
     "            optimizer.zero_grad()",
@@ -473,7 +500,7 @@ function digitsLines(d: DigitsSpec, m: ModelSpec): string[] {
   ];
 }
 
-function randomLines(d: RandomSpec, m: ModelSpec): string[] {
+function randomLines(d: RandomSpec, m: ModelSpec, list: PyTorchOptimizer[]): string[] {
   return [
     "",
     "",
@@ -487,6 +514,7 @@ function randomLines(d: RandomSpec, m: ModelSpec): string[] {
     `    model = ${modelCall(m)}`,
     "    optimizer = optimizer_class(model.parameters(), **options)",
     `    for step in range(1, ${d.steps + 1}):  # one full batch per step`,
+    ...changeLines(list, "        "),
     "        optimizer.zero_grad()",
     "        loss = loss_fn(model(X), Y)",
     "        if not torch.isfinite(loss):",
@@ -499,7 +527,7 @@ function randomLines(d: RandomSpec, m: ModelSpec): string[] {
   ];
 }
 
-function mnistLines(d: MnistSpec, m: ModelSpec, loss: string): string[] {
+function mnistLines(d: MnistSpec, m: ModelSpec, loss: string, list: PyTorchOptimizer[]): string[] {
   const norm = d.normalize ? `(x / 255 - ${d.normalize.mean}) / ${d.normalize.std}` : "x / 255";
   const a = d.normalize ? `1 / (255 * ${d.normalize.std})` : "1 / 255";
   const b = d.normalize ? `-${d.normalize.mean} / ${d.normalize.std}` : "0.0";
@@ -593,6 +621,7 @@ function mnistLines(d: MnistSpec, m: ModelSpec, loss: string): string[] {
     `        order = torch.from_numpy(DescentRandom(mix_seed(${d.seed}, epoch, 0)).permutation(len(X_train)))  # the page's batches`,
     `        for start in range(0, len(X_train), ${d.batchSize}):`,
     `            batch = order[start : start + ${d.batchSize}]`,
+    ...changeLines(list, "            ", "steps + 1"),
     "            optimizer.zero_grad()",
     "            loss = loss_fn(model(X_train[batch]), y_train[batch])",
     "            if not torch.isfinite(loss):",
@@ -640,12 +669,12 @@ function programCode(c: PyTorchConfig): string {
   if (!c.model || !c.data) throw new Error("pytorchCode needs either an objective or a model and data");
   const lines = [...HEADER, ...RANDOM, "", "", ...optimizerTable(list)];
   const d = c.data;
-  if (d.name === "digits") lines.push(...digitsLines(d, c.model));
+  if (d.name === "digits") lines.push(...digitsLines(d, c.model, list));
   else if (d.name === "random") {
     const sizes = [d.samples, d.inputs, d.outputs, d.steps, d.every];
     if (!sizes.every((v) => Number.isInteger(v) && v > 0)) throw new Error("random data needs positive integer samples, inputs, outputs, steps and every");
-    lines.push(...randomLines(d, c.model));
-  } else lines.push(...mnistLines(d, c.model, c.loss ?? "cross_entropy"));
+    lines.push(...randomLines(d, c.model, list));
+  } else lines.push(...mnistLines(d, c.model, c.loss ?? "cross_entropy", list));
   return lines.join("\n") + "\n";
 }
 

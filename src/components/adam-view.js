@@ -3,7 +3,7 @@
 // redraws itself from the run's latest snapshot, so the page's cells do not re-run per snapshot.
 import {
   adamDemoPyTorch, adam, SEED001_DEMO, laneRows, lossTableRows, adamVsTfjsStatus, pitfallStatus, decayRows,
-  laneLosses, stepSizeHistogram, decayChart, agreementLosses, agreementDifference, thinLanes
+  laneLosses, stepSizeHistogram, decayChart, agreementLosses, agreementDifference, thinLanes, acceptedChanges
 } from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
@@ -27,7 +27,7 @@ export function demoFigure(/** @type {import("./live.js").Live<any>} */ demo, /*
     chart: div.querySelector("svg"),
     meta: {lr, steps, seed, samples: SEED001_DEMO.n, inputs: SEED001_DEMO.dIn, hidden: SEED001_DEMO.hidden, outputs: SEED001_DEMO.dOut, betas: adam.defaults.betas, eps: adam.defaults.eps,
       loss: "summed squared error", maxWeightDifference: s.meta.maxParamDiff, error: s.lanes.find((/** @type {any} */ l) => l.error)?.error ?? null, changes: s.lanes[0].changes ?? []},
-    pytorch: adamDemoPyTorch({lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO})
+    pytorch: adamDemoPyTorch({lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO, changes: acceptedChanges(s.lanes[0])})
   })));
   return div;
 }

@@ -2,7 +2,7 @@
 // The digits page's settings and its two largest sections' renderers: the four-optimizer comparison (the
 // page's main chart, its export with the PyTorch program, the result table beside PyTorch's accuracies) and the
 // input-scaling table. Rows come from lib/experiments/digits.ts; the tables from digits-tables.js.
-import {epochLossChart, epochRows, digitsRows, digitsStatus, digitsPyTorch, sgd} from "../_descent/descent.js";
+import {epochLossChart, epochRows, digitsRows, digitsStatus, digitsPyTorch, acceptedChanges, sgd} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {runControls} from "./controls.js";
 import {inputs} from "./url-state.js";
@@ -57,9 +57,8 @@ export function comparisonView(compare, {table, epochs, seed, pytorch, train, te
     rows: epochRows(compare),
     chart,
     meta: {epochs, seed, model: "linear 64→10", loss: "cross-entropy", batchSize: 1, order: "file order", train: train.count, test: test.count,
-      // Live changes are listed, not replayed: the PyTorch program trains each run with its `options` throughout.
       optimizers: table.map((d, i) => ({label: d.label, name: d.def.name, options: d.options, ...(rows[i]?.changes.length ? {changes: rows[i].changes} : {})}))},
-    pytorch: digitsPyTorch({runs: table.map((d) => ({label: d.label, name: d.def.name, options: d.options})), epochs, initSeed: seed})
+    pytorch: digitsPyTorch({runs: table.map((d, i) => ({label: d.label, name: d.def.name, options: d.options, changes: rows[i] ? acceptedChanges(rows[i]) : []})), epochs, initSeed: seed})
   }));
   view.append(optimizerTable(rows, /** @type {number[]} */ (torch)), status(digitsStatus(compare, {epochs, steps: train.count})));
   for (const r of rows.filter((r) => r.error)) view.append(status(`${r.label}: ${r.error}`, {error: true}));

@@ -2,7 +2,7 @@
 // The renderers of "Gradient descent, step by step": each takes a snapshot of its experiment
 // (lib/experiments/gradient-descent.ts) and the settings it ran with, and returns what the page shows.
 import * as Inputs from "@observablehq/inputs";
-import {curves, changeMarks, parabolaChart, parabolaPyTorch, lineFitPyTorch} from "../_descent/descent.js";
+import {curves, changeMarks, parabolaChart, parabolaPyTorch, lineFitPyTorch, acceptedChanges, laneChangeNotes} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
 
@@ -69,13 +69,13 @@ export function parabolaTable(snapshot) {
 export function lineFitView(snapshot, spec, {width}) {
   const history = snapshot.lanes.flatMap((/** @type {any} */ l) => l.points.map((/** @type {any} */ p) => ({...p, split: l.key})));
   const train = snapshot.lanes[0];
-  const changes = (train.changes ?? []).filter((/** @type {any} */ c) => !c.error);
-  const changedAt = changes.map((/** @type {any} */ c) => c.step);
-  const notes = changes.map((/** @type {any} */ c) => ({step: c.step, note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ")}));
+  const changes = acceptedChanges(train);
+  const changedAt = changes.map((c) => c.step);
+  const notes = laneChangeNotes(train);
   const chart = curves(history, {x: "epoch", y: "loss", z: "split", logY: true, width, marks: changeMarks(notes)});
   const root = document.createElement("div");
   root.append(mainChart(chart, snapshot));
-  if (snapshot.done) root.append(exportMenu({name: `line-fit-seed${spec.seed}`, rows: history, chart, meta: spec, pytorch: lineFitPyTorch(spec)}));
+  if (snapshot.done) root.append(exportMenu({name: `line-fit-seed${spec.seed}`, rows: history, chart, meta: {...spec, changes}, pytorch: lineFitPyTorch({...spec, changes})}));
   const [w1, w2, b] = snapshot.meta.weights;
   root.append(train.error
     ? status(`Stopped: ${train.error}. Lower the learning rate.`, {error: true})

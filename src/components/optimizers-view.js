@@ -1,14 +1,10 @@
 // @ts-check
 // The renderers of "The optimizers, equation beside code": one surface run (lib/experiments/surface-run.ts)
 // with its loss and state, torch's checks on a typed options object, and one section per optimizer.
-import {createFloatOptimizer, curves, changeMarks, stateChart, stateRows, symbols, surfaceRunPyTorch, thin} from "../_descent/descent.js";
+import {createFloatOptimizer, curves, changeMarks, stateChart, stateRows, symbols, surfaceRunPyTorch, thin, laneChangeNotes, acceptedChanges} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
 import {linked, updateRegions} from "./source.js";
-
-/** @param {any} lane @returns {{step: number, note: string}[]} the option changes the run accepted */
-const acceptedChanges = (lane) => (lane.changes ?? []).filter((/** @type {any} */ c) => !c.error)
-  .map((/** @type {any} */ c) => ({step: c.step, note: Object.entries(c.options).map(([k, v]) => `${k} → ${v}`).join(", ")}));
 
 /**
  * The latest values of the run's symbols (θ and each state buffer), read out when a reader points at one.
@@ -51,7 +47,7 @@ export function surfaceRunView(run, {chart, choice, surface, steps, options, wid
       const slots = i === STATE_CHARTS - 1 ? s.meta.slots.slice(i) : s.meta.slots.slice(i, i + 1);
       if (i === 0 && !s.meta.slots.length) return status(path.points.length > 1 ? "Plain SGD keeps no state: its update uses the current gradient only." : "");
       const rows = stateRows(thin(path.points, POINTS), slots);
-      const marks = acceptedChanges(path).map((c) => c.step);
+      const marks = laneChangeNotes(path).map((c) => c.step);
       const div = document.createElement("div");
       for (const slot of slots) div.append(stateChart(rows, slot, {width: half, marks}));
       return div;
@@ -62,7 +58,7 @@ export function surfaceRunView(run, {chart, choice, surface, steps, options, wid
   row.append(
     run.chart((s) => {
       const path = s.lanes[0];
-      return curves(thin(path.points.filter((/** @type {any} */ d) => d.loss > 0), POINTS), {x: "step", y: "loss", logY: true, width: half, height: 220, marks: changeMarks(acceptedChanges(path))});
+      return curves(thin(path.points.filter((/** @type {any} */ d) => d.loss > 0), POINTS), {x: "step", y: "loss", logY: true, width: half, height: 220, marks: changeMarks(laneChangeNotes(path))});
     }, {key: progress, placeholder: ""}),
     state
   );
@@ -70,7 +66,7 @@ export function surfaceRunView(run, {chart, choice, surface, steps, options, wid
   root.append(
     run.chart((s) => {
       const path = s.lanes[0];
-      chart.draw(path.points, {marks: acceptedChanges(path).map((c) => ({step: c.step, title: `learning rate changed at step ${c.step} (${c.note})`}))});
+      chart.draw(path.points, {marks: laneChangeNotes(path).map((c) => ({step: c.step, title: `learning rate changed at step ${c.step} (${c.note})`}))});
       const last = path.points.at(-1);
       const div = mainChart(chart.element, s);
       div.append(path.error
@@ -85,8 +81,8 @@ export function surfaceRunView(run, {chart, choice, surface, steps, options, wid
     name: `${choice.key}-${surface.key}`,
     rows: s.lanes[0].points.map((/** @type {any} */ {step, x, y, loss}) => ({step, x, y, loss})),
     chart: chart.element,
-    meta: {optimizer: choice.key, options, surface: surface.key},
-    pytorch: surfaceRunPyTorch({surface: surface.key, start: surface.start, steps, optimizer: {name: choice.def.name, options}})
+    meta: {optimizer: choice.key, options, surface: surface.key, changes: acceptedChanges(s.lanes[0])},
+    pytorch: surfaceRunPyTorch({surface: surface.key, start: surface.start, steps, optimizer: {name: choice.def.name, options, changes: acceptedChanges(s.lanes[0])}})
   })));
   return root;
 }

@@ -5,6 +5,7 @@
  * the points before it kept), and restart starts it again with the same settings.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { useSite } from "./site.js";
@@ -49,6 +50,15 @@ describe("run controls", () => {
       await page.waitForFunction(() => document.querySelector('[data-main-chart] [aria-label="marks"] title')?.textContent?.startsWith("learning rate changed at step"), null, { timeout: 60_000 });
       const marked = await page.locator('[data-main-chart] [aria-label="marks"] title').first().textContent();
       assert.equal(Number(/step (\d+)/.exec(marked ?? "")?.[1]), at + 2, "the change applies from the step after the one taken");
+
+      // Once finished, the PyTorch export replays the change from that step.
+      await page.waitForFunction(() => document.querySelector("[data-main-chart]")?.getAttribute("data-state") === "done", null, { timeout: 120_000 });
+      const panel = page.locator(".descent-export").first();
+      await panel.locator("summary").click();
+      const [download] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "PyTorch (.py)", exact: true }).click()]);
+      const program = readFileSync(await download.path(), "utf8");
+      assert.match(program, new RegExp(`^CHANGES = \\{\\n {4}"Adam": \\{${at + 2}: \\{"lr": [0-9.e-]+\\}\\},\\n\\}$`, "m"), "the export replays the change");
+      assert.match(program, /optimizer\.param_groups\[0\]\[key\] = value/);
 
       const run = Number(await page.locator("[data-main-chart]").first().getAttribute("data-run"));
       await controls.locator("[data-control=restart]").click();

@@ -119,6 +119,35 @@ test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints
   figure(t, "optimizers Adam/Rosenbrock f", surface.value(last[0], last[1]), f);
 });
 
+test("the optimizers page's export replays the reader's live learning-rate change, and torch ends where the page ends", async (t) => {
+  const { surfaceRun } = await import("../../lib/experiments/surface-run.js");
+  const surface = surfaces[0];
+  const options = raceEntries(surface).find((e) => e.key === "adam")!.options;
+  const lr = Number(options.lr);
+  // The reader moves the rate one decade down after step 150 (the page's controls.js does this through the worker).
+  let taken = 0;
+  const control = {
+    paused: false,
+    turn: async () => {},
+    next: async () => {},
+    changes: () => (++taken === 150 ? [{ lane: "*", options: { lr: lr / 10 } }] : []),
+  };
+  let last: any = null;
+  for await (const s of surfaceRun({ surface: surface.key, choice: { key: "adam", label: "Adam", def: adam, options }, steps: 500 }, { signal: new AbortController().signal, control })) last = s;
+  const lane = last.lanes[0];
+  assert.deepEqual(lane.changes, [{ step: 151, options: { lr: lr / 10 } }]);
+  const end = lane.points.at(-1);
+  const changes = lane.changes.filter((c: { error?: string }) => !c.error);
+  const out = runTorch("optimizers-changed", surfaceRunPyTorch({ surface: surface.key, start: surface.start, steps: 500, optimizer: { name: "adam", options, changes } }));
+  assert.ok(written.get("optimizers-changed")!.includes(`CHANGES = {\n    "Adam": {151: {"lr": ${lr / 10}}},\n}`), "the change is written into the program");
+  const [, x, y] = numbers(lineOf(out, "after step 500"));
+  assert.ok(Math.abs(x - end.x) <= X_BOUND && Math.abs(y - end.y) <= X_BOUND, `torch (${x}, ${y}), page (${end.x}, ${end.y})`);
+  // Without the change the run ends elsewhere: the replay is what makes them agree.
+  const [, x0, y0] = numbers(lineOf(runTorch("optimizers-unchanged", surfaceRunPyTorch({ surface: surface.key, start: surface.start, steps: 500, optimizer: { name: "adam", options } })), "after step 500"));
+  assert.ok(Math.abs(x0 - end.x) > 100 * X_BOUND, `without the change torch ends at (${x0}, ${y0}), the changed page run at (${end.x}, ${end.y})`);
+  figure(t, "optimizers Adam/Rosenbrock x, lr changed at step 151", end.x, x);
+});
+
 test("gradient-descent's parabola export prints the page's table (every 20 iterations), to float32 precision", (t) => {
   const [lr, momentum, iterations, start] = [0.05, 0, 100, 15];
   const x = variable(start);
@@ -234,6 +263,46 @@ test("adam's export rebuilds the page's random data and weights; its loss follow
     const bound = page[t - 1] > 1e-3 ? 1e-4 : 0.1;
     assert.ok(rel(got, page[t - 1]) <= bound, `step ${t}: torch ${got}, page ${page[t - 1]} (bound ${bound})`);
     if ([1, 100, 300, 500].includes(t)) figure(tc, `adam demo loss before step ${t}`, page[t - 1], got);
+  }
+});
+
+test("adam's export replays a live learning-rate change from the step it took effect, and follows the page's losses", () => {
+  const { n, dIn, hidden, dOut } = SEED001_DEMO;
+  const [lr, steps, seed, at] = [SEED001_DEMO.lr, 200, 1, 101];
+  const data = randomRegression({ n, dIn, dOut, seed });
+  const optimizer = createOptimizer(adam, { lr });
+  const run = new RegressionRun({ data, hidden, seed, optimizer });
+  const page: number[] = [];
+  for (let t = 1; t <= steps; t++) {
+    if (t === at) optimizer.setOptions({ lr: lr * 3 }); // what applyChanges does between steps at-1 and at
+    page.push(run.step());
+  }
+  run.dispose();
+  optimizer.dispose();
+  const config = adamDemoPyTorch({ lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO, changes: [{ step: at, options: { lr: lr * 3 } }] });
+  const out = runTorch("adam-changed", config);
+  for (const t of [100, 150, 200]) {
+    const [, got] = numbers(lineOf(out, `Adam step ${t}:`));
+    // As the unchanged export's bound while the loss is above 1e-3 (it is here, to step 200).
+    assert.ok(rel(got, page[t - 1]) <= 1e-4, `step ${t}: torch ${got}, page ${page[t - 1]}`);
+  }
+  const [, unchanged] = numbers(lineOf(runTorch("adam-unchanged", adamDemoPyTorch({ lr, betas: adam.defaults.betas, eps: adam.defaults.eps, steps, seed, sizes: SEED001_DEMO })), "Adam step 200:"));
+  assert.ok(rel(unchanged, page[199]) > 1e-2, `without the change torch's loss at step 200 is ${unchanged}, the changed page's ${page[199]}`);
+});
+
+test("the digits and MNIST exports write a live change into their loops, as Python that compiles (the replay itself is run by the two tests above, whose loops share these lines)", () => {
+  const changes = [{ step: 3, options: { lr: 0.05 } }];
+  const programs = {
+    digits: pytorchCode(digitsPyTorch({ runs: [{ label: "SGD", name: "sgd", options: { lr: 0.01 }, changes }], epochs: 5, initSeed: 1 })),
+    mnist: pytorchCode({ optimizer: { name: "sgd", options: { lr: 0.01 }, changes }, model: { kind: "mlp", sizes: [784, 256, 256, 10], init: "kaiming-normal", initSeed: 1 }, data: { name: "mnist", batchSize: 64, epochs: 1, seed: 1, perClass: 10, printSteps: true }, loss: "cross_entropy" }),
+  };
+  assert.match(programs.digits, /for epoch in range\(1, 6\):\n {8}for key, value in CHANGES\.get\(label, \{\}\)\.get\(epoch, \{\}\)\.items\(\):/);
+  assert.match(programs.mnist, /for key, value in CHANGES\.get\(label, \{\}\)\.get\(steps \+ 1, \{\}\)\.items\(\):\n {16}optimizer\.param_groups\[0\]\[key\] = value\n {12}optimizer\.zero_grad\(\)/);
+  for (const [name, code] of Object.entries(programs)) {
+    const file = join(dir, `${name}-changes.py`);
+    writeFileSync(file, code);
+    const r = spawnSync(PYTHON, ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", file], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
   }
 });
 
