@@ -6,7 +6,7 @@ import {mainChart, markDone, nextRun} from "./run.js";
 import {raceChart, raceColors, raceTracks} from "./race-chart.js";
 import {urlValue, setUrlValue} from "./url-state.js";
 import {exportMenu} from "./export.js";
-import {parseNumber, formatNumber, racePyTorch} from "../_descent/descent.js";
+import {parseNumber, formatNumber, racePyTorch, acceptedChanges} from "../_descent/descent.js";
 
 /**
  * @typedef {import("../_descent/descent.js").Surface} Surface
@@ -97,7 +97,7 @@ export function landingRace({surface, entries, steps, hiddenAtFirst, width, inva
     meta: {surface: surface.key, steps, start: [x0, y0],
       optimizers: entries.map((e, i) => ({key: e.key, label: e.label, options: e.options, divergedAt: result.tracks[i].divergedAt, error: result.tracks[i].error, changes: result.tracks[i].changes}))},
     pytorch: racePyTorch({surface: surface.key, start: [x0, y0], steps,
-      runners: entries.filter((_, i) => result.tracks[i].error === null).map((e) => ({label: e.label, name: e.def.name, options: e.options}))})
+      runners: entries.flatMap((e, i) => (result.tracks[i].error === null ? [{label: e.label, name: e.def.name, options: e.options, changes: acceptedChanges(result.tracks[i])}] : []))})
   });
   /** @type {HTMLDivElement | null} */
   let main = null;

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import { adamDemoPyTorch, DIGITS_PAGE_DEFAULTS, digitsPyTorch, lineFitPyTorch, parabolaPyTorch, pytorchCode, racePyTorch, surfaceRunPyTorch, newtonSinesPyTorch, type PyTorchConfig } from "../../lib/export/index.js";
-import { race, raceEntries } from "../../lib/race.js";
+import { createRace, race, raceEntries } from "../../lib/race.js";
 import { surfaces } from "../../lib/surfaces.js";
 import { adam, adagrad, createOptimizer, preset, rmsprop, sgd } from "../../lib/optimizers/index.js";
 import type { AnyOptimizerDef } from "../../lib/optimizers/types.js";
@@ -100,6 +100,23 @@ test("the landing race's export (every surface, 500 steps): torch ends where the
     });
   }
   t.diagnostic(`${exact} of ${surfaces.length * 8} runs bit-equal; largest |Δx| ${worst.toExponential(2)}`);
+});
+
+test("the landing race's export replays the reader's \"every learning rate ×\" change, and torch ends where the race ends", (t) => {
+  const surface = surfaces[1];
+  const entries = raceEntries(surface);
+  const changes = entries.map((e) => ({ step: 101, lane: e.key, options: { lr: Number(e.options.lr) / 10 } }));
+  const result = createRace(surface).run(surface.start, 300, changes);
+  const out = runTorch(`race-changed-${surface.key}`, racePyTorch({ surface: surface.key, start: surface.start, steps: 300, runners: entries.map((e, i) => ({ label: e.label, name: e.def.name, options: e.options, changes: result.tracks[i].changes.filter((c) => !c.error) })) }));
+  result.tracks.forEach((track) => {
+    assert.equal(track.changes.length, 1, `${track.key} took the change`);
+    const line = lineOf(out, `${track.label}: `);
+    if (track.divergedAt !== null) return assert.match(line, new RegExp(`diverged at step ${track.divergedAt}$`));
+    const [, x, y] = numbers(line.slice(track.label.length));
+    const k = track.points - 1;
+    assert.ok(Math.abs(x - track.xs[k]) <= X_BOUND * Math.max(1, Math.abs(track.xs[k])) && Math.abs(y - track.ys[k]) <= X_BOUND * Math.max(1, Math.abs(track.ys[k])), `${track.key}: torch (${x}, ${y}), race (${track.xs[k]}, ${track.ys[k]})`);
+    if (track.key === "adam") figure(t, `race ${surface.key} adam x, every lr / 10 from step 101`, track.xs[k], x);
+  });
 });
 
 test("the optimizers page's export (Adam on Rosenbrock, 500 steps): torch prints the page's point and f after the last step", (t) => {
