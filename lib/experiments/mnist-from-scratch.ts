@@ -203,14 +203,20 @@ export function mnistRaceSpec(choices: ClassifierChoice[], priority: number, s: 
  * The PyTorch program of finished lanes (lib/export/pytorch.ts's shape): the notebook's network and data — a
  * balanced subset of the same size, not these exact images, unless full.
  */
+/** A lane's accepted live changes, as a PyTorch optimizer's `changes` (absent when there were none). */
+const changesOf = (lane: Pick<Lane, "changes">) => {
+  const changes = acceptedChanges(lane);
+  return changes.length ? { changes } : {};
+};
+
 export function mnistPytorchRun(
   lanes: readonly (Pick<MnistLane, "label" | "spec"> & Pick<Lane, "changes">)[],
   s: Pick<MnistPageSettings, "seed" | "epochs" | "batchSize" | "perClass" | "full" | "augment" | "normalization">,
 ) {
   return {
     ...(lanes.length === 1
-      ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options, changes: acceptedChanges(lanes[0]) } }
-      : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options, changes: acceptedChanges(l) })) }),
+      ? { optimizer: { name: lanes[0].spec.optimizer, options: lanes[0].spec.options, ...changesOf(lanes[0]) } }
+      : { optimizers: lanes.map((l) => ({ label: l.label, name: l.spec.optimizer, options: l.spec.options, ...changesOf(l) })) }),
     model: { kind: "mlp" as const, sizes: [784, 256, 256, 10], init: "kaiming-normal" as const, initSeed: s.seed },
     // printSteps: the program prints every step's loss, as the page's chart draws it.
     data: { name: "mnist" as const, batchSize: s.batchSize, epochs: s.epochs, seed: s.seed, ...(s.full ? {} : { perClass: s.perClass }), augment: s.augment, normalize: s.normalization, printSteps: true },

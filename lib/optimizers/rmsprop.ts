@@ -44,7 +44,8 @@ export const tex = String.raw`\begin{aligned}
 \sym{Eg2}{E[g^2]_t} &\leftarrow \alpha\, E[g^2]_{t-1} + (1-\alpha)\, g_t^2 \\
 \sym{Eg}{E[g]_t} &\leftarrow \alpha\, E[g]_{t-1} + (1-\alpha)\, g_t & &\text{(centered)} \\
 \sym{sigma}{\sigma_t} &\leftarrow \sqrt{E[g^2]_t - E[g]_t^2} + \epsilon & &\text{(centered; else } \sqrt{E[g^2]_t} + \epsilon\text{)} \\
-\sym{b}{b_t} &\leftarrow \mu\, b_{t-1} + g_t / \sigma_t, \quad \theta_t \leftarrow \theta_{t-1} - \mathrm{lr}\, b_t & &\text{(momentum)} \\
+\sym{b}{b_t} &\leftarrow \mu\, b_{t-1} + g_t / \sigma_t & &\text{(momentum)} \\
+\theta_t &\leftarrow \theta_{t-1} - \mathrm{lr}\, b_t & &\text{(momentum)} \\
 \sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \mathrm{lr}\, g_t / \sigma_t & &\text{(no momentum)}
 \end{aligned}`;
 

@@ -23,9 +23,11 @@ export const ranges: Readonly<Partial<Record<keyof CosineAnnealingLROptions, Ran
   eta_min: { min: 0, max: 0.1, scale: "linear", step: 0.0001 },
 });
 
-export const tex = String.raw`\eta_t = \eta_{\min} + \tfrac12 (\eta_{\max} - \eta_{\min}) \left(1 + \cos \frac{\pi t}{T_{\max}}\right)
-\quad \text{computed as} \quad
-\eta_t = \eta_{\min} + (\eta_{t-1} - \eta_{\min})\, \frac{1 + \cos(\pi t / T_{\max})}{1 + \cos(\pi (t-1) / T_{\max})}`;
+export const tex = String.raw`\begin{gathered}
+\eta_t = \eta_{\min} + \tfrac12 (\eta_{\max} - \eta_{\min}) \left(1 + \cos \frac{\pi t}{T_{\max}}\right) \\
+\text{computed as} \\
+\eta_t = \eta_{\min} + (\eta_{t-1} - \eta_{\min})\, \frac{1 + \cos(\pi t / T_{\max})}{1 + \cos(\pi (t-1) / T_{\max})}
+\end{gathered}`;
 
 export interface CosineAnnealingState extends ScheduleState {
   /** torch's base_lrs[0]: η_max. */

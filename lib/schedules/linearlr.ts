@@ -26,9 +26,11 @@ export const ranges: Readonly<Partial<Record<keyof LinearLROptions, Range>>> = O
   total_iters: { min: 1, max: 10000, scale: "log", step: 1 },
 });
 
-export const tex = String.raw`\eta_t = \eta_0 \left(f_0 + (f_1 - f_0) \frac{\min(t, T)}{T}\right)
-\quad \text{computed as} \quad
-\eta_t = \eta_{t-1} \left(1 + \frac{f_1 - f_0}{T f_0 + (t-1)(f_1 - f_0)}\right),\ t \le T`;
+export const tex = String.raw`\begin{gathered}
+\eta_t = \eta_0 \left(f_0 + (f_1 - f_0) \frac{\min(t, T)}{T}\right) \\
+\text{computed as} \\
+\eta_t = \eta_{t-1} \left(1 + \frac{f_1 - f_0}{T f_0 + (t-1)(f_1 - f_0)}\right),\ t \le T
+\end{gathered}`;
 
 export const linearlr: ScheduleDef<LinearLROptions> = {
   name: "linearlr",

@@ -58,10 +58,13 @@ export const ranges: Readonly<Partial<Record<keyof OneCycleLROptions, Range>>> =
 });
 
 export const tex = String.raw`\begin{aligned}
-\eta_0 &= \eta_{\max} / d, \qquad \eta_{\min} = \eta_0 / d_{\mathrm{final}}, \qquad t_1 = p\,T - 1 \\
-\eta_t &= \begin{cases} \operatorname{anneal}(\eta_0, \eta_{\max}, t / t_1) & t \le t_1 \\ \operatorname{anneal}(\eta_{\max}, \eta_{\min}, (t - t_1) / (T - 1 - t_1)) & t > t_1 \end{cases} \\
-\mu_t &= \begin{cases} \operatorname{anneal}(\mu_{\max}, \mu_{\mathrm{base}}, t / t_1) & t \le t_1 \\ \operatorname{anneal}(\mu_{\mathrm{base}}, \mu_{\max}, (t - t_1) / (T - 1 - t_1)) & t > t_1 \end{cases} \\
-\operatorname{anneal}(a, b, x) &= b + \tfrac{a - b}{2} (1 + \cos \pi x) \quad \text{(cos)}, \qquad (b - a)\,x + a \quad \text{(linear)}
+\eta_0 &= \eta_{\max} / d, \qquad \eta_{\min} = \eta_0 / d_{\mathrm{final}} \\
+t_1 &= p\,T - 1 \\
+s_t &= (t - t_1) / (T - 1 - t_1) \\
+\eta_t &= \begin{cases} \operatorname{anneal}(\eta_0, \eta_{\max}, t / t_1) & t \le t_1 \\ \operatorname{anneal}(\eta_{\max}, \eta_{\min}, s_t) & t > t_1 \end{cases} \\
+\mu_t &= \begin{cases} \operatorname{anneal}(\mu_{\max}, \mu_{\mathrm{base}}, t / t_1) & t \le t_1 \\ \operatorname{anneal}(\mu_{\mathrm{base}}, \mu_{\max}, s_t) & t > t_1 \end{cases} \\
+\operatorname{anneal}(a, b, x) &= b + \tfrac{a - b}{2} (1 + \cos \pi x) \quad \text{(cos)} \\
+ &= (b - a)\,x + a \quad \text{(linear)}
 \end{aligned}`;
 
 type Value = "initial_lr" | "max_lr" | "min_lr" | "max_momentum" | "base_momentum";

@@ -22,9 +22,11 @@ export const ranges: Readonly<Partial<Record<keyof PolynomialLROptions, Range>>>
   power: { min: 0.1, max: 5, scale: "linear", step: 0.1 },
 });
 
-export const tex = String.raw`\eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p}
-\quad \text{computed as} \quad
-\eta_t = \eta_{t-1} \left(\frac{1 - t/T}{1 - (t-1)/T}\right)^{p},\ t \le T`;
+export const tex = String.raw`\begin{gathered}
+\eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p} \\
+\text{computed as} \\
+\eta_t = \eta_{t-1} \left(\frac{1 - t/T}{1 - (t-1)/T}\right)^{p},\ t \le T
+\end{gathered}`;
 
 export const polynomiallr: ScheduleDef<PolynomialLROptions> = {
   name: "polynomiallr",
