@@ -75,14 +75,14 @@ export interface PyTorchOptimizer {
  * The optimizers' live changes as a table the training loop reads before each step, as a reader's change on
  * the page takes effect from the step after the one shown: {label: {step: {option: value}}}. Empty when none.
  */
-function changesTable(list: readonly PyTorchOptimizer[], labelOf: (o: PyTorchOptimizer, i: number) => string): string[] {
+function changesTable(list: readonly PyTorchOptimizer[], label: (o: PyTorchOptimizer, i: number) => string): string[] {
   if (list.some((o) => o.changes?.length && o.name === "lbfgs")) throw new Error("L-BFGS's options are not changed mid-run in these programs");
   const entries = list.flatMap((o, i) => {
     const steps = (o.changes ?? []).map((c) => `${c.step}: {${torchOptions(o.name, c.options).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`).join(", ")}}`);
-    return steps.length ? [`    ${JSON.stringify(labelOf(o, i))}: {${steps.join(", ")}},`] : [];
+    return steps.length ? [`    ${JSON.stringify(label(o, i))}: {${steps.join(", ")}},`] : [];
   });
   if (!entries.length) return [];
-  return ["","# The settings changed while the page's run went on: from each step on, these options (as assigning to", "# param_groups does; every state buffer is kept).", "CHANGES = {", ...entries, "}", ""];
+  return ["", "# The settings changed while the page's run went on: from each step on, these options (as assigning to", "# param_groups does; every state buffer is kept).", "CHANGES = {", ...entries, "}", ""];
 }
 
 /** The lines, inside a training loop at `indent`, that apply CHANGES for the step about to be taken (`step`). */
@@ -311,9 +311,10 @@ function optimizerList(c: PyTorchConfig): PyTorchOptimizer[] {
   return [c.optimizer];
 }
 
-/** `OPTIMIZERS = [(label, class, options), …]`. */
+/** Each optimizer's label in a program: its own, else torch's class name (numbered in a race). */
 const labelOf = (list: readonly PyTorchOptimizer[]) => (o: PyTorchOptimizer, i: number) => o.label ?? (list.length === 1 ? TORCH_OPTIMIZERS[o.name] : `${TORCH_OPTIMIZERS[o.name]} ${i + 1}`);
 
+/** `OPTIMIZERS = [(label, class, options), …]`, and the CHANGES table when any optimizer has live changes. */
 function optimizerTable(list: PyTorchOptimizer[]): string[] {
   const label = labelOf(list);
   return [

@@ -21,7 +21,7 @@ export function symbolValues(lane) {
 /** Redraw when a step was added, the run finished or paused, or a setting changed mid-run. */
 const progress = (/** @type {any} */ s) => `${s.step}/${s.done}/${s.lanes[0].status}${s.lanes[0].changes?.length ?? 0}`;
 
-/** Points per drawn loss or state line: the charts are ~600 px wide, and a live chart redraws many times a second. */
+/** Points per drawn loss or state line: the charts are at most ~470 px wide, and a live chart redraws many times a second. */
 const POINTS = 300;
 /** State charts drawn as separate figures; an optimizer with more buffers draws the rest in the last one. */
 const STATE_CHARTS = 3;
