@@ -45,11 +45,11 @@ const OVER_BOUND_PAGES = new Set<string>([]);
 
 describe("training runs in a worker and the main thread stays responsive", () => {
   const site = useSite();
-  // A browser's first visit measures the backends (lib/engine/backend.ts; tests/browser/engine.test.ts checks it),
-  // and here, in software GL, the GPU process then stays busy for seconds: no frame is drawn on that page
-  // meanwhile (a 15 s stall of the display compositor was traced on a loaded machine), whatever the page does.
-  // A reader pays that once per browser; it is paid here before any page is measured, so that whichever page
-  // comes first (DESCENT_PAGES) is measured as every later one is.
+  // A browser's first visit calibrates the backends (lib/engine/backend.ts; tests/browser/engine.test.ts checks it)
+  // and runs cold code: its frames are the slowest (at steps = 3000 on /optimizers, 53–84 ms tasks on a first
+  // visit, none over 50 ms after it). Software GPUs are no longer calibrated, which had stalled the compositor for
+  // 2–15 s. A reader pays the first visit once per browser; it is paid here before any page is measured, so that
+  // whichever page comes first (DESCENT_PAGES) is measured as every later one is.
   before(async () => {
     const { page } = await visit(site.browser, site.origin, "/example");
     await page.close();
