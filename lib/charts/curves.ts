@@ -3,7 +3,7 @@
  * `{width, ...options}` and return an SVG; extra options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
-import { valueAxis } from "./ticks.js";
+import { valueAxis, valueMargin } from "./ticks.js";
 
 export interface CurvesOptions extends Omit<Plot.PlotOptions, "x" | "y"> {
   /** Channel names (fields of each row). */
@@ -18,10 +18,12 @@ export interface CurvesOptions extends Omit<Plot.PlotOptions, "x" | "y"> {
 
 export function curves(data: readonly object[], { x = "step", y = "loss", z, logY = false, dots = false, width = 640, ...rest }: CurvesOptions = {}) {
   const channels = { x, y, ...(z && { stroke: z }) };
+  const height = rest.height ?? 260;
   return Plot.plot({
     width,
-    height: 260,
+    height,
     grid: true,
+    marginLeft: valueMargin(data.map((d) => Number((d as Record<string, unknown>)[y])), { log: logY, height }),
     y: { type: logY ? "log" : "linear", label: y, ...valueAxis },
     x: { label: x },
     ...(z && { color: { legend: true } }),

@@ -4,6 +4,7 @@
  * matrix is small enough to read. Extra options pass straight to Plot.plot.
  */
 import * as Plot from "@observablehq/plot";
+import { rampMargins } from "./ticks.js";
 
 export interface MatrixHeatmapOptions extends Plot.PlotOptions {
   /** Print each entry in its cell up to this size (default 8). */
@@ -23,7 +24,7 @@ export function matrixHeatmap(values: ArrayLike<number>, n: number, { labelsUpTo
     padding: 0.04,
     x: { axis: "top", label: "column j", tickFormat: (j: number) => `${j + 1}` },
     y: { label: "row i", tickFormat: (i: number) => `${i + 1}` },
-    color: { type: "diverging", scheme: "RdBu", domain, legend: true, label },
+    color: { type: "diverging", scheme: "RdBu", domain, legend: true, ...rampMargins, label },
     ...rest,
     marks: [
       Plot.cell(cells, { x: "j", y: "i", fill: "v", tip: true }),

@@ -28,14 +28,23 @@ export function memoryChart(data: readonly MemoryBar[], { width = 640, ...rest }
     const bytes = slots.reduce((n, d) => n + d.bytes, 0);
     return { tensor, optimizer, bytes, log: Math.log10(bytes), slots: describeSlots(slots) };
   });
+  // Each bar's label runs past its end: the x domain leaves it room in pixels (at ~5.6 px a character), and on a
+  // narrow chart the label takes two lines (its total, then its slots), or it ran past the chart's edge.
+  const [marginLeft, marginRight] = [80, 30];
+  const inner = width - marginLeft - marginRight;
+  const textPx = (chars: number) => 5.6 * chars + 8;
+  const oneLine = textPx(Math.max(...bars.map((b) => `${formatBytes(b.bytes)} · ${b.slots}`.length))) <= 0.55 * inner;
+  const label = (b: (typeof bars)[number]) => (oneLine ? `${formatBytes(b.bytes)} · ${b.slots}` : `${formatBytes(b.bytes)}\n${b.slots}`);
+  const room = Math.min(0.6, textPx(Math.max(...bars.map((b) => Math.max(...label(b).split("\n").map((l) => l.length))))) / inner);
   // A linear scale over log10(bytes), so that every tick keeps its label (a log scale thins them out).
-  const top = Math.log10(Math.max(16, ...bars.map((b) => b.bytes))) + 1.6;
+  const longest = Math.log10(Math.max(16, ...bars.map((b) => b.bytes)));
+  const top = Math.max(longest + 1.6, longest / (1 - room));
   const ticks = [16, 256, 4096, 65536, 1048576, 16777216, 268435456].map(Math.log10).filter((t) => t <= top);
   return Plot.plot({
     width,
-    height: 50 + 22 * bars.length,
-    marginLeft: 80,
-    marginRight: 30,
+    height: 50 + (oneLine ? 22 : 26) * bars.length,
+    marginLeft,
+    marginRight,
     x: { domain: [0, top], ticks, tickFormat: (v: number) => formatBytes(Math.round(10 ** v)), grid: true, label: "bytes of optimizer state (log scale)" },
     y: { label: null },
     fy: { label: null },
@@ -43,7 +52,7 @@ export function memoryChart(data: readonly MemoryBar[], { width = 640, ...rest }
     ...rest,
     marks: [
       Plot.barX(bars, { x1: 0, x2: "log", y: "optimizer", fy: "tensor", fill: "optimizer", title: (d: (typeof bars)[number]) => `${d.optimizer}, ${d.tensor}: ${formatBytes(d.bytes)}\n${d.slots}` }),
-      Plot.text(bars, { x: "log", y: "optimizer", fy: "tensor", text: (d: (typeof bars)[number]) => `${formatBytes(d.bytes)} · ${d.slots}`, dx: 4, textAnchor: "start", fontSize: 10 }),
+      Plot.text(bars, { x: "log", y: "optimizer", fy: "tensor", text: label, dx: 4, textAnchor: "start", fontSize: 10, lineHeight: 1 }),
       ...(rest.marks ?? []),
     ],
   });

@@ -1,9 +1,9 @@
 // @ts-check
 // The Beyond Adam page's live figures (src/beyond-adam.md), drawn from runs held by live.js: each redraws
 // itself from the latest snapshot, so the page's cells do not re-run per snapshot.
-import * as Inputs from "@observablehq/inputs";
 import {curves, gapChart, thin, changeMarks} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
+import {numberTable} from "./number-table.js";
 
 const progress = (/** @type {any} */ s) => `${s.step}/${s.done}/${s.lanes.map((/** @type {any} */ l) => `${l.status}${l.changes?.length ?? 0}`).join()}`;
 
@@ -36,8 +36,8 @@ export function secondOrderFigure(/** @type {import("./live.js").Live<any>} */ s
   div.append(grid, second.chart((s) => {
     const out = document.createElement("div");
     for (const l of s.lanes) if (l.error) out.append(status(`${l.label}: ${l.error}`, {error: true}));
-    if (s.done) out.append(Inputs.table(s.lanes.map((/** @type {any} */ l) => ({method: l.label, iterations: l.points.at(-1)?.step ?? 0, loss: l.points.at(-1)?.loss, gradients: l.points.at(-1)?.gradients, ms: l.points.at(-1)?.ms, status: l.status})),
-      {select: false, layout: "auto", format: {loss: (/** @type {number} */ v) => v?.toFixed(7), ms: (/** @type {number} */ v) => `${v?.toFixed(0)} ms`}, header: {gradients: "gradients + HVPs"}}));
+    if (s.done) out.append(numberTable(s.lanes.map((/** @type {any} */ l) => ({method: l.label, iterations: l.points.at(-1)?.step ?? 0, loss: l.points.at(-1)?.loss, gradients: l.points.at(-1)?.gradients, ms: l.points.at(-1)?.ms, status: l.status})),
+      {columns: ["method", "iterations", "loss", "gradients", "ms", "status"], format: {loss: (v) => v?.toFixed(7) ?? "", ms: (v) => (v == null ? "" : `${v.toFixed(0)} ms`)}, header: {gradients: "gradients + HVPs"}, text: ["method", "status"]}));
     return out;
   }, {key: (s) => `${s.done}/${s.lanes.map((/** @type {any} */ l) => l.status).join()}`, placeholder: ""}));
   return div;

@@ -1,9 +1,9 @@
 // @ts-check
 // The digits page's tables: runs (optimizer, settings, test accuracy, losses, time), cross-validation, and the
 // stale-optimizer replay. Rows come from lib/experiments/digits.ts (digitsRows, crossValidationRows, staleRows).
-import * as Inputs from "@observablehq/inputs";
+import {numberTable} from "./number-table.js";
 
-/** @type {Record<string, (v: any) => string>} */
+/** @type {Record<string, (v: any, row?: any) => string>} */
 export const fmt = {
   accuracy: (v) => (v == null ? "…" : v.toFixed(4)),
   loss: (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v)),
@@ -17,16 +17,15 @@ export const fmt = {
 /**
  * @param {object[]} rows
  * @param {string[]} columns
- * @param {{header?: Record<string, string>, format?: Record<string, (v: any, i: number, data: any[]) => string>}} [extra]
+ * @param {{header?: Record<string, string>, format?: Record<string, (v: any, row: any) => string>}} [extra]
  */
 export function resultTable(rows, columns, extra = {}) {
-  return Inputs.table(rows, {
+  return numberTable(/** @type {Record<string, any>[]} */ (rows), {
     columns,
     header: {label: "optimizer", lr: "lr", scale: "inputs", standardize: "standardised", gradScale: "loss",
       accuracy: "test accuracy", loss: "final loss", testLoss: "test loss", ms: "time", torch: "PyTorch", ...extra.header},
     format: {...fmt, standardize: (/** @type {boolean} */ v) => (v ? "yes" : "no"), ...extra.format},
-    // Columns as wide as their content (the table scrolls sideways on a phone instead of cutting every number).
-    select: false, sort: null, layout: "auto"
+    text: ["label", "lr"]
   });
 }
 
@@ -40,30 +39,30 @@ export function optimizerTable(rows, torch) {
     header: {label: "optimizer", torch: "PyTorch accuracy"}, format: {
       torch: (/** @type {number | null} */ v) => (v == null ? "—" : v.toFixed(4)),
       // A rate changed mid-run: the table's rate, then each change and the first epoch it applied to.
-      lr: (/** @type {number} */ v, /** @type {number} */ i, /** @type {any[]} */ data) =>
-        [fmt.lr(v), ...(data[i].changes ?? []).filter((/** @type {any} */ c) => !c.error).map((/** @type {any} */ c) => `→ ${fmt.lr(Number(c.options.lr))} (epoch ${c.step})`)].join(" ")
+      lr: (/** @type {number} */ v, /** @type {any} */ row) =>
+        [fmt.lr(v, row), ...(row.changes ?? []).filter((/** @type {any} */ c) => !c.error).map((/** @type {any} */ c) => `→ ${fmt.lr(Number(c.options.lr))} (epoch ${c.step})`)].join(" ")
     }
   });
 }
 
 /** @param {object[]} rows */
 export function crossValidationTable(rows) {
-  return Inputs.table(rows, {
+  return numberTable(/** @type {Record<string, any>[]} */ (rows), {
     columns: ["inputs", "folds", "mean", "sd", "ms", "state"],
     header: {folds: "test accuracy per fold", mean: "mean", sd: "± sd", ms: "time", state: ""},
     format: {mean: (/** @type {number} */ v) => (Number.isFinite(v) ? v.toFixed(4) : "…"), sd: (/** @type {number} */ v) => (Number.isFinite(v) ? `± ${v.toFixed(4)}` : ""), ms: (/** @type {number} */ v) => `${v.toFixed(0)} ms`},
-    select: false, sort: null, layout: "auto" // as resultTable: fixed columns cut the folds ("0.917 0.842 0.…")
+    text: ["inputs", "folds", "state"]
   });
 }
 
 /** @param {object[]} rows */
 export function staleTable(rows) {
-  return Inputs.table(rows, {
+  return numberTable(/** @type {Record<string, any>[]} */ (rows), {
     columns: ["version", "model", "scale", "stepped", "initialAccuracy", "accuracy", "moved", "loss", "ms"],
     header: {model: "model", scale: "inputs", stepped: "optimizer steps model", initialAccuracy: "accuracy before", accuracy: "accuracy after",
       moved: "largest weight change", loss: "final loss", ms: "time"},
     format: {scale: fmt.scale, initialAccuracy: (/** @type {number} */ v) => v.toFixed(4), accuracy: (/** @type {number} */ v) => v.toFixed(4), moved: (/** @type {number} */ v) => (v === 0 ? "0 (never trained)" : v.toFixed(3)),
       loss: (/** @type {number} */ v) => v.toFixed(4), ms: fmt.ms},
-    select: false, sort: null, layout: "auto" // as resultTable: fixed columns cut "opti…", "0 (ne…"
+    text: ["version", "model"]
   });
 }

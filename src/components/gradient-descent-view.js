@@ -1,10 +1,10 @@
 // @ts-check
 // The renderers of "Gradient descent, step by step": each takes a snapshot of its experiment
 // (lib/experiments/gradient-descent.ts) and the settings it ran with, and returns what the page shows.
-import * as Inputs from "@observablehq/inputs";
 import {curves, changeMarks, parabolaChart, parabolaPyTorch, lineFitPyTorch, acceptedChanges, laneChangeNotes} from "../_descent/descent.js";
 import {mainChart, status} from "./run.js";
 import {exportMenu} from "./export.js";
+import {numberTable} from "./number-table.js";
 
 /** Two charts side by side on a wide column, one above the other on a narrow one, each at its shown width. */
 const halves = (/** @type {number} */ width) => (width >= 640 ? Math.floor((width - 16) / 2) : width);
@@ -49,12 +49,10 @@ export function parabolaView(snapshot, spec, {width}) {
  */
 export function parabolaTable(snapshot) {
   const f = (/** @type {number} */ v) => v.toFixed(4);
-  return Inputs.table(snapshot.lanes[0].points.filter((/** @type {{step: number}} */ d) => d.step > 0 && d.step % 20 === 0), {
+  return numberTable(snapshot.lanes[0].points.filter((/** @type {{step: number}} */ d) => d.step > 0 && d.step % 20 === 0), {
     columns: ["step", "before", "x", "loss"],
     header: {step: "iteration", before: "x before step", x: "x after step", loss: "y = x² (before)"},
-    format: {before: f, x: f, loss: f},
-    // Columns as wide as their headers: with fixed columns a phone cut them ("x befo…"); the table scrolls instead.
-    select: false, layout: "auto"
+    format: {before: f, x: f, loss: f}
   });
 }
 

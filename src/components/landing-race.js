@@ -67,10 +67,10 @@ function keepInUrl(name, text) {
 /**
  * The race on `surface` for `entries` (optimizer choices with their options) over `steps` steps, as the page's
  * main chart, with its export under it. The link's start is read on the first call, for the first surface shown.
- * @param {{surface: Surface, entries: Entry[], steps: number, hiddenAtFirst: string[], width: number, invalidation?: Promise<unknown>}} options
+ * @param {{surface: Surface, entries: Entry[], steps: number, hiddenAtFirst: string[], invalidation?: Promise<unknown>}} options
  * @returns {HTMLElement}
  */
-export function landingRace({surface, entries, steps, hiddenAtFirst, width, invalidation}) {
+export function landingRace({surface, entries, steps, hiddenAtFirst, invalidation}) {
   linkStart(surface);
   const race = {surface, entries, compute: async (/** @type {[number, number]} */ start, /** @type {number} */ n, /** @type {import("../_descent/descent.js").RaceChange[]} */ changes) => {
     /** @type {import("../_descent/descent.js").SurfaceRaceSnapshot | undefined} */
@@ -122,7 +122,6 @@ export function landingRace({surface, entries, steps, hiddenAtFirst, width, inva
     },
     colors: raceColors,
     hiddenAtFirst,
-    width,
     invalidation
   });
   const root = document.createElement("div");

@@ -2,7 +2,6 @@
 // The Newton page's settings and its sections' renderers: each takes a run's snapshot (lib/experiments/newton.ts)
 // and the settings it ran with, and returns the section's charts, status lines, table and export panel in one
 // element. The rows and sentences come from lib/experiments/newton-report.ts; the charts from lib/charts.
-import * as Inputs from "@observablehq/inputs";
 import {
   coordinatePaths, optimalityGap, clippedLoss, changeMarks, optimizerCheck, adam, sgd, newtonSinesPyTorch,
   newtonIterateRows, sineRows, newtonTableRows, describeNewtonRun, digitsRaceRows, stabilityReport
@@ -10,6 +9,7 @@ import {
 import {mainChart, status} from "./run.js";
 import {inputs} from "./url-state.js";
 import {exportMenu} from "./export.js";
+import {numberTable} from "./number-table.js";
 
 /** The page's settings: one row per input, keyed as in the URL; `main` is the value the browser tests set. */
 export function newtonInputs() {
@@ -57,7 +57,7 @@ export function sinesView(sines, {dim, seed, method, width}) {
     }),
     status(describeNewtonRun("Pure Newton", sines.meta.runs.pure)),
     status(describeNewtonRun("Safeguarded Newton", sines.meta.runs.safeguarded)),
-    Inputs.table(newtonTableRows(iterates), {select: false, rows: 12, format: {f: (/** @type {number} */ v) => v.toFixed(6), "‖∇f‖": (/** @type {number} */ v) => v.toExponential(2)}, layout: "auto"})
+    numberTable(newtonTableRows(iterates), {columns: ["iteration", "f", "‖∇f‖", "step α", "direction", "x"], format: {f: (v) => v.toFixed(6), "‖∇f‖": (v) => v.toExponential(2)}, text: ["direction"]})
   );
 }
 
@@ -78,7 +78,7 @@ export function raceView(race, {l2, adamLr, sgdLr, steps, width}) {
   const view = section(
     grid,
     status(error ? `Stopped: ${error}` : race.done ? `L* = ${best.toFixed(6)}, the lowest loss any method reached.` : "Training…", {error: !!error}),
-    Inputs.table(race.meta.summary, {select: false, layout: "auto", format: {loss: (/** @type {number} */ v) => v.toFixed(6), ms: (/** @type {number} */ v) => `${v.toFixed(0)} ms`}})
+    numberTable(race.meta.summary, {columns: ["method", "iterations", "loss", "ms", "work", "status"], format: {loss: (v) => v.toFixed(6), ms: (v) => `${v.toFixed(0)} ms`}, text: ["method", "work", "status"]})
   );
   if (race.done) view.append(exportMenu({
     name: "newton-vs-adam-sgd-digits",

@@ -4,6 +4,7 @@
 // stands, and the time each rerun took. The computation is lib/race.ts; this file only draws and wires.
 import * as Plot from "@observablehq/plot";
 import {optimizerForm} from "./optimizer-form.js";
+import {rampMargins} from "../_descent/descent.js";
 
 /**
  * @typedef {import("../_descent/descent.js").Surface} Surface
@@ -141,7 +142,7 @@ export function racePanel(entries, {colors = raceColors, url} = {}) {
  * `start` the first start point; `onStart(p)`
  * hears every new start (so the page can keep it across rebuilds); `onSettle(result, start)` hears each run that
  * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
- * can put the start in its URL and offer the run for export; `invalidation` stops the animation. Start points
+ * can put the start in its URL and offer the run for export; `invalidation` stops the animation. `width`: the width to draw at until the chart has measured its column. Start points
  * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
  * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page). `onFirstDraw(result)`
  * hears when the first race is on the chart. `race.contours()` resolves to the surface's contours, drawn under
@@ -156,35 +157,11 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   hiddenSeeded = true;
   const surface = race.surface;
   const {x: [x1, x2], y: [y1, y2]} = surface.domain;
-  const plotWidth = Math.max(280, Math.min(width, 640));
-  const plotHeight = Math.round(Math.min(plotWidth * 0.92, 40 + (plotWidth - 60) * (y2 - y1) / (x2 - x1)));
-  const svg = Plot.plot({
-    width: plotWidth,
-    height: plotHeight,
-    marginLeft: 40,
-    x: {domain: [x1, x2], label: "x"},
-    y: {domain: [y1, y2], label: "y"},
-    marks: [
-      // The contours come from the worker (lib/surface-contours.ts) and are drawn under the frame when they arrive.
-      Plot.frame({stroke: "#c8ced4"}),
-      Plot.dot([surface.minimum], {x: (d) => d[0], y: (d) => d[1], symbol: "star", fill: "gold", stroke: "black", r: 6, title: () => "minimum"}),
-    ],
-  });
-  svg.setAttribute("aria-label", `Contour plot of the ${surface.label} surface with each optimizer's path`);
-  // Both scales exist: the plot above sets x and y domains.
-  const sx = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("x"));
-  const sy = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("y"));
-  const plotSvg = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (svg));
-  const [px1, px2] = [sx.apply(x1), sx.apply(x2)];
-  const [py1, py2] = [sy.apply(y2), sy.apply(y1)];
-  const [px0, pxk, py0, pyk] = [sx.apply(0), sx.apply(1) - sx.apply(0), sy.apply(0), sy.apply(1) - sy.apply(0)];
-  const limit = 10 * Math.max(plotWidth, plotHeight);
-  const clampPx = (/** @type {number} */ v) => (v < -limit ? -limit : v > limit ? limit : v);
-
-  // Overlay: paths (clipped to the frame), heads, the start handle.
+  // What the paths are drawn in; kept across layouts (a resize draws a new frame around the same elements).
   const clipId = `descent-race-clip-${Math.random().toString(36).slice(2)}`;
+  const clipRect = svgEl("rect");
   const clip = svgEl("clipPath", {id: clipId});
-  clip.append(svgEl("rect", {x: px1, y: py1, width: px2 - px1, height: py2 - py1}));
+  clip.append(clipRect);
   const overlay = svgEl("g", {"clip-path": `url(#${clipId})`});
   const shading = svgEl("g", {"clip-path": `url(#${clipId})`, class: "descent-race-shading", "aria-hidden": "true"});
   const marks = svgEl("g", {"aria-label": "marks"});
@@ -193,8 +170,45 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   overlay.append(...paths, marks, ...heads);
   const handle = svgEl("circle", {class: "handle", r: 7, fill: "white", stroke: "black", "stroke-width": 2, tabindex: 0, role: "button",
     "aria-roledescription": "draggable start point"});
-  svg.append(clip, overlay, handle);
-  plotSvg.insertBefore(shading, plotSvg.querySelector(":scope > [aria-label=frame]") ?? overlay);
+  /** @type {SurfaceContours | null} */
+  let contourData = null;
+
+  /**
+   * The frame, axes and scales for a chart `plotWidth` wide: the chart is drawn at the width it is shown, and
+   * a window resize lays it out again around the same paths, start and step (no race is computed again).
+   * @param {number} plotWidth
+   */
+  function layout(plotWidth) {
+    const plotHeight = Math.round(Math.min(plotWidth * 0.92, 40 + (plotWidth - 60) * (y2 - y1) / (x2 - x1)));
+    const svg = Plot.plot({
+      width: plotWidth,
+      height: plotHeight,
+      marginLeft: 40,
+      x: {domain: [x1, x2], label: "x"},
+      y: {domain: [y1, y2], label: "y"},
+      marks: [
+        // The contours come from the worker (lib/surface-contours.ts) and are drawn under the frame when they arrive.
+        Plot.frame({stroke: "#c8ced4"}),
+        Plot.dot([surface.minimum], {x: (d) => d[0], y: (d) => d[1], symbol: "star", fill: "gold", stroke: "black", r: 6, title: () => "minimum"}),
+      ],
+    });
+    svg.setAttribute("aria-label", `Contour plot of the ${surface.label} surface with each optimizer's path`);
+    // Both scales exist: the plot above sets x and y domains.
+    const sx = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("x"));
+    const sy = /** @type {Plot.Scale & {apply: (v: number) => number, invert: (v: number) => number}} */ (svg.scale("y"));
+    const plotSvg = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (svg));
+    const [px1, px2] = [sx.apply(x1), sx.apply(x2)];
+    const [py1, py2] = [sy.apply(y2), sy.apply(y1)];
+    for (const [k, v] of Object.entries({x: px1, y: py1, width: px2 - px1, height: py2 - py1})) clipRect.setAttribute(k, String(v));
+    svg.append(clip, overlay, handle);
+    plotSvg.insertBefore(shading, plotSvg.querySelector(":scope > [aria-label=frame]") ?? overlay);
+    const limit = 10 * Math.max(plotWidth, plotHeight);
+    return {plotWidth, plotSvg, sx, sy, px0: sx.apply(0), pxk: sx.apply(1) - sx.apply(0), py0: sy.apply(0), pyk: sy.apply(1) - sy.apply(0),
+      clampPx: (/** @type {number} */ v) => (v < -limit ? -limit : v > limit ? limit : v)};
+  }
+  const widthFor = (/** @type {number} */ available) => Math.max(280, Math.min(Math.floor(available), 640));
+  let view = layout(widthFor(width));
+  const svgSlot = el("div", {class: "descent-race-svg"}, view.plotSvg);
   const contourSlot = el("div", {class: "descent-race-contour-key"});
 
   // Controls.
@@ -237,7 +251,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const root = el("div", {class: "descent-race"},
     style(),
     el("div", {class: "descent-race-controls"}, play, stepButton, replay, slider, stepText, reset, live),
-    el("div", {class: "descent-race-row"}, el("div", {}, svg, contourSlot), legend),
+    el("div", {class: "descent-race-row"}, el("div", {}, svgSlot, contourSlot), legend),
     tech);
 
   const round = (/** @type {number} */ v) => Math.round(v * 1000) / 1000;
@@ -253,6 +267,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   const times = [];
 
   function draw() {
+    const {sx, sy, px0, pxk, py0, pyk, clampPx} = view;
     const [hx, hy] = result.start;
     handle.setAttribute("cx", sx.apply(hx));
     handle.setAttribute("cy", sy.apply(hy));
@@ -364,6 +379,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   }
   /** @returns {Point2 | null} */
   const toData = (/** @type {PointerEvent} */ event) => {
+    const {plotSvg, sx, sy} = view;
     const ctm = plotSvg.getScreenCTM();
     if (!ctm) return null;
     const q = new DOMPoint(event.clientX, event.clientY).matrixTransform(ctm.inverse());
@@ -372,17 +388,18 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     return [x, y];
   };
   let dragging = false;
-  plotSvg.addEventListener("pointerdown", (event) => {
+  // On the slot, not the svg: a resize replaces the svg in it.
+  svgSlot.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     const p = toData(event);
     if (!p) return;
     dragging = true;
     handle.classList.add("dragging");
-    plotSvg.setPointerCapture(event.pointerId);
+    svgSlot.setPointerCapture(event.pointerId);
     event.preventDefault();
     moveStart(p);
   });
-  plotSvg.addEventListener("pointermove", (event) => {
+  svgSlot.addEventListener("pointermove", (event) => {
     if (!dragging) return;
     const p = toData(event);
     if (p) moveStart(p);
@@ -393,9 +410,9 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     handle.classList.remove("dragging");
     settle();
   };
-  plotSvg.addEventListener("pointerup", endDrag);
-  plotSvg.addEventListener("pointercancel", endDrag);
-  plotSvg.addEventListener("lostpointercapture", endDrag);
+  svgSlot.addEventListener("pointerup", endDrag);
+  svgSlot.addEventListener("pointercancel", endDrag);
+  svgSlot.addEventListener("lostpointercapture", endDrag);
 
   // Keyboard: arrows move the start by 1% of the view (Shift: 10%), Home puts it back.
   handle.addEventListener("keydown", (/** @type {Event} */ e) => {
@@ -482,9 +499,22 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
     draw();
   });
 
+  // The chart follows its column's width itself, so the page's cell need not read Framework's `width` (which
+  // would rebuild the chart, and compute its race again, whenever a phone turns or a window's edge moves).
+  const resized = new ResizeObserver(() => {
+    const w = widthFor(root.clientWidth);
+    if (!root.clientWidth || w === view.plotWidth) return;
+    view = layout(w);
+    svgSlot.replaceChildren(view.plotSvg);
+    if (contourData) shading.replaceChildren(...contourPaths(contourData, view.sx, view.sy));
+    draw();
+  });
+  resized.observe(root);
+
   invalidation?.then(() => {
     setPlaying(false);
     if (frame) cancelAnimationFrame(frame);
+    resized.disconnect();
   });
 
   // Arrival: the paths draw themselves over a few seconds, unless the reader asked for less motion.
@@ -497,7 +527,8 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   });
   // Asked for after the race, so the worker answers the race first: the paths do not wait for the contours.
   race.contours().then((c) => {
-    shading.replaceChildren(...contourPaths(c, sx, sy));
+    contourData = c;
+    shading.replaceChildren(...contourPaths(c, view.sx, view.sy));
     contourSlot.replaceChildren(contourLegend(c));
   }, (error) => contourSlot.replaceChildren(el("p", {class: "descent-status error"}, `The contours could not be drawn: ${error?.message ?? error}`)));
   return root;
@@ -541,7 +572,7 @@ function contourPaths(contours, sx, sy) {
  */
 function contourLegend(contours) {
   const values = contours.bands.map((b) => b.value);
-  const legend = Plot.legend({color: {type: "linear", domain: [values[0], values[values.length - 1]], range: SHADES}, label: contours.log ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, tickFormat: (v) => String(+v.toPrecision(2))});
+  const legend = Plot.legend({color: {type: "linear", domain: [values[0], values[values.length - 1]], range: SHADES}, label: contours.log ? "log₁₀(f − f_min), darker = higher" : "f, darker = higher", width: 260, ...rampMargins, tickFormat: (v) => String(+v.toPrecision(2))});
   legend.classList.add("descent-race-contours");
   return legend;
 }

@@ -12,6 +12,7 @@ import {exportMenu} from "./export.js";
 import {run} from "./lab.js";
 import {reportDataError} from "./data-file.js";
 import {runControls} from "./controls.js";
+import {numberTable} from "./number-table.js";
 
 export {status};
 
@@ -32,10 +33,6 @@ style.textContent = `
 .descent-progress-row.error .text { color: var(--theme-red, #c00); }
 .descent-chart-controls { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
 .descent-chart-controls form { margin: 0.2rem 0; }
-.descent-eval-table { overflow-x: auto; max-width: 100%; }
-.descent-eval-table table { font-size: 0.8rem; font-variant-numeric: tabular-nums; border-collapse: collapse; }
-.descent-eval-table th, .descent-eval-table td { padding: 0.15rem 0.5rem; text-align: right; white-space: nowrap; }
-.descent-eval-table th:first-child, .descent-eval-table td:first-child { text-align: left; }
 `;
 document.head.append(style);
 
@@ -306,35 +303,22 @@ export function liveEvalChart(race, {main = false, invalidation, ...chart} = {})
 }
 
 const fixed4 = (/** @type {number} */ v) => v.toFixed(4);
-const columns = /** @type {const} */ ([
-  ["samples", (/** @type {any} */ e) => e.samplesSeen.toLocaleString("en-US")],
-  ["epochs", (/** @type {any} */ e) => e.epoch.toFixed(2)],
-  ["train loss", (/** @type {any} */ e) => fixed4(e.trainLoss)],
-  ["test loss", (/** @type {any} */ e) => fixed4(e.testLoss)],
-  ["train accuracy", (/** @type {any} */ e) => fixed4(e.trainAcc)],
-  ["test accuracy", (/** @type {any} */ e) => fixed4(e.testAcc)]
-]);
 
 /**
- * Every evaluation, newest first, as the notebook prints them: a plain table that scrolls sideways on a phone.
+ * Every evaluation, newest first, as the notebook prints them (number-table.js: on a phone it scrolls, and says so).
  * @param {SharedRun} race
  * @param {{invalidation?: Promise<unknown>, rows?: number}} [options]
  */
 export function liveEvalTable(race, {invalidation, rows = 16} = {}) {
   return live(race, (s) => {
     const all = s.lanes.flatMap((l, i) => l.points.map((e) => ({label: l.label, i, e}))).sort((a, b) => b.e.samplesSeen - a.e.samplesSeen || a.i - b.i);
-    const wrap = document.createElement("div");
-    wrap.className = "descent-eval-table";
-    const table = document.createElement("table");
-    const head = table.createTHead().insertRow();
-    for (const h of ["optimizer", ...columns.map((c) => c[0])]) head.append(Object.assign(document.createElement("th"), {textContent: h}));
-    const body = table.createTBody();
-    for (const {label, e} of all.slice(0, rows)) {
-      const tr = body.insertRow();
-      for (const text of [label, ...columns.map((c) => c[1](e))]) tr.insertCell().textContent = text;
-    }
-    wrap.append(table);
-    return [wrap, ...(all.length > rows ? [status(`The newest ${rows} of ${all.length} evaluations; the export below has them all.`)] : [])];
+    const table = numberTable(all.slice(0, rows).map(({label, e}) => ({optimizer: label, ...e})), {
+      columns: ["optimizer", "samplesSeen", "epoch", "trainLoss", "testLoss", "trainAcc", "testAcc"],
+      header: {samplesSeen: "samples", epoch: "epochs", trainLoss: "train loss", testLoss: "test loss", trainAcc: "train accuracy", testAcc: "test accuracy"},
+      format: {samplesSeen: (v) => v.toLocaleString("en-US"), epoch: (v) => v.toFixed(2), trainLoss: fixed4, testLoss: fixed4, trainAcc: fixed4, testAcc: fixed4},
+      text: ["optimizer"]
+    });
+    return [table, ...(all.length > rows ? [status(`The newest ${rows} of ${all.length} evaluations; the export below has them all.`)] : [])];
   }, {key: whenEvaluated, invalidation});
 }
 

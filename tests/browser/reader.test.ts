@@ -7,6 +7,7 @@
  *  - no tick label on a value axis uses an SI prefix ("10m", "100µ", "1G"): values read 0.01 or 1e-3;
  *  - every mark stays inside its chart (a diverging run included: see DIVERGING);
  *  - no text is cut off with an ellipsis (a table's header or cell, a label);
+ *  - every chart is drawn at the width it is shown (not scaled down, its text shrunk), and no text runs past its edge;
  *  - resizing the window (a phone turned, a desktop window dragged) redraws the figures and restarts no run.
  * The checks run in the page (readerDefects below) and report each defect with the element it is about.
  */
@@ -17,28 +18,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dist, useSite } from "./site.js";
 import { builtPages } from "./pages.js";
-
-/**
- * Defects these checks still find on the built site (issue 11 is open for them), by page: each pattern is a
- * kind of defect on that page. They are printed on every run; a defect of any other kind, or on any other page,
- * fails. Some may be the checks' own limits rather than the page's (a clipped zoom chart's line measured past
- * its frame; legends whose series draw in panels the check does not pair with them) — not yet told apart.
- */
-const KNOWN: Record<string, RegExp[]> = {
-  // The landing race is recomputed when the window is resized: its chart (dragged start points, pointer mapping)
-  // is drawn at the column's width and asks the worker for the race, which takes ~10 ms and draws the same
-  // paths again (the reader's start points and rates are kept). Not the defect this check is for — a long
-  // training run starting over — but a run all the same, so it is listed rather than hidden.
-  "/": [/^a window resize restarted a run/],
-};
-
-/** The defects not on the known list, after printing the known ones. */
-function unknown(path: string, width: number, defects: string[], log: (s: string) => void): string[] {
-  const known = KNOWN[path] ?? [];
-  const listed = defects.filter((d) => known.some((k) => k.test(d)));
-  if (listed.length) log(`${path} at ${width}px: ${listed.length} known defects (issue 11): ${[...new Set(listed.map((d) => d.split(":")[0]))].join("; ")}`);
-  return defects.filter((d) => !known.some((k) => k.test(d)));
-}
 
 /** Links that make a run diverge, for the pages that invite the reader to try it. */
 const DIVERGING: Record<string, string> = {
@@ -100,9 +79,11 @@ async function restartsOnResize(page: Page, width: number): Promise<string[]> {
   }));
   await page.setViewportSize({ width: width - 40, height });
   const narrower = await busy();
+  // The figures follow the new width (a chart that keeps its old drawing is shown scaled down).
+  const shrunk = (await page.evaluate(readerDefects)).filter((d) => d.startsWith("drawn at")).map((d) => `after a resize to ${width - 40}px, ${d}`);
   await page.setViewportSize({ width, height });
   const back = await busy();
-  return narrower || back ? [`a window resize restarted a run: ${width - 40}px and back to ${width}px`] : [];
+  return [...shrunk, ...(narrower || back ? [`a window resize restarted a run: ${width - 40}px and back to ${width}px`] : [])];
 }
 
 /** Runs in the page: every defect found, as "what: where" lines. */
@@ -120,11 +101,14 @@ function readerDefects(): string[] {
     defects.push(`page scrolls sideways: ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
   }
 
-  // Wider than its column, unless an ancestor scrolls it visibly.
+  // Wider than its column, unless an ancestor scrolls it visibly: a scrollbar that takes room, or (headless
+  // Chromium hides scrollbars) the cue tex.js and number-table.js set on a display or table that is too wide
+  // (data-scrolls: an edge fade and a dotted rule, style.css). A silent scroll hides the rest of a table.
+  const showsScroll = (h: HTMLElement) => h.offsetHeight - h.clientHeight > 0 || h.hasAttribute("data-scrolls");
   const scrolls = (el: Element) => {
     for (let a = el.parentElement; a && a !== main; a = a.parentElement) {
       const o = getComputedStyle(a).overflowX;
-      if ((o === "auto" || o === "scroll") && a.scrollWidth > a.clientWidth) return true;
+      if ((o === "auto" || o === "scroll") && a.scrollWidth > a.clientWidth) return showsScroll(a);
     }
     return false;
   };
@@ -134,10 +118,8 @@ function readerDefects(): string[] {
     const own = getComputedStyle(el).overflowX;
     const h = el as HTMLElement;
     const cut = h.scrollWidth > h.clientWidth + 1;
-    // Content wider than the element: fine only if the element scrolls and shows that it does — a scrollbar
-    // that takes room, or (headless Chromium hides scrollbars) the cue tex.js sets on a display that
-    // is still too wide at its smallest size (data-scrolls: an edge fade and a dotted rule, style.css).
-    const scrollsVisibly = (own === "auto" || own === "scroll") && (h.offsetHeight - h.clientHeight > 0 || h.hasAttribute("data-scrolls"));
+    // Content wider than the element: fine only if the element scrolls and shows that it does.
+    const scrollsVisibly = (own === "auto" || own === "scroll") && showsScroll(h);
     const clipsItself = cut && !scrollsVisibly;
     // Framework's code blocks hang 16 px into the margins on purpose (both sides on a phone).
     const bleed = el.tagName === "PRE" ? 24 : 1;
@@ -159,6 +141,18 @@ function readerDefects(): string[] {
   for (const svg of main.querySelectorAll("svg[class^=plot], svg.plot")) {
     const box = svg.getBoundingClientRect();
     if (box.width === 0) continue;
+    // Drawn wider than shown (a fixed-width chart under max-width: 100%): its text shrinks below what it was set at.
+    const drawnWidth = Number(svg.getAttribute("width"));
+    if (drawnWidth && box.width < 0.95 * drawnWidth) defects.push(`drawn at ${drawnWidth}px, shown at ${Math.round(box.width)}px: ${describe(svg)}`);
+    // A tick label or title past the svg's edge is cut (a ramp legend's end ticks with no margin).
+    for (const t of svg.querySelectorAll("text")) {
+      const b = t.getBoundingClientRect();
+      if (b.width === 0 || !t.textContent?.trim()) continue;
+      if (b.left < box.left - 1 || b.right > box.right + 1) {
+        defects.push(`text "${t.textContent.trim().slice(0, 20)}" runs past its chart's edge: ${describe(svg)}`);
+        break;
+      }
+    }
     // A colour-ramp legend (Plot.legend of a continuous scale: class plot-…-ramp, maybe with classes of its own
     // after it) is a scale's key, not a chart: it draws its gradient as an <image> outside any labelled mark group.
     if (/-ramp\b/.test(svg.getAttribute("class") ?? "")) continue;
@@ -221,11 +215,11 @@ describe("what a reader sees", () => {
           const log = (s: string) => t.diagnostic(s);
           log(`${path} at ${width}px: every run finished ${((Date.now() - t0) / 1000).toFixed(0)} s after load; ${await page.locator("[data-main-chart]").count()} main charts`);
           const defects = [...(await page.evaluate(readerDefects)), ...(await restartsOnResize(page, width))];
-          assert.deepEqual(unknown(path, width, defects, log), [], `defects on ${path} at ${width}px`);
+          assert.deepEqual(defects, [], `defects on ${path} at ${width}px`);
           if (DIVERGING[path]) {
             await page.goto(site.origin + path + DIVERGING[path], { waitUntil: "load" });
             await finished(page, declaresMain(path));
-            assert.deepEqual(unknown(path, width, await page.evaluate(readerDefects), log), [], `defects on ${path}${DIVERGING[path]} at ${width}px`);
+            assert.deepEqual(await page.evaluate(readerDefects), [], `defects on ${path}${DIVERGING[path]} at ${width}px`);
           }
         } finally {
           await page.close();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { valueTick } from "../../lib/charts/ticks.js";
+import { valueMargin, valueTick } from "../../lib/charts/ticks.js";
 
 test("valueTick(v) writes values as 0.01 or 1e-4, never with an SI prefix", () => {
   const cases: [number, string][] = [
@@ -14,4 +14,14 @@ test("valueTick(v) writes values as 0.01 or 1e-4, never with an SI prefix", () =
 test("valueTick(v) keeps non-finite values readable", () => {
   assert.equal(valueTick(Infinity), "Infinity");
   assert.equal(valueTick(NaN), "NaN");
+});
+
+test("valueMargin leaves room for the widest tick label, and Plot's 40 px when that is enough", () => {
+  assert.equal(valueMargin([0, 1, 2]), 40, "one-character ticks");
+  // A diverging run's x: ticks −3e19, −2.5e19, … (9 + 7·7 + 2 = 60 px).
+  assert.equal(valueMargin([-3.1e19, 0, 1.2e19]), 60);
+  // Ticks 1e-4, 1.05e-4, …: seven characters at most.
+  assert.equal(valueMargin([0.0001, 0.00015]), 9 + 7 * "1.05e-4".length + 2);
+  assert.equal(valueMargin([NaN, Infinity]), 40, "no finite value: the default");
+  assert.equal(valueMargin([1e-12, 1], { log: true }), 9 + 7 * "1e-12".length + 2, "log ticks 1e-12 … 1");
 });
