@@ -34,7 +34,8 @@ export function stateChart(rows: readonly StateRow[], slot: string, { width = 46
     height,
     grid: true,
     marginLeft: 56,
-    y: { label: `${slot} (x solid, y dashed)`, ...valueAxis },
+    // Plot's default of one tick per 35 px gives a 120 px chart two, often only "0": three keep the scale readable.
+    y: { label: `${slot} (x solid, y dashed)`, ticks: 3, ...valueAxis },
     x: { label: "step" },
     marks: [
       Plot.ruleY([0], { stroke: "#ccc" }),

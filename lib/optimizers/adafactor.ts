@@ -52,10 +52,13 @@ export const ranges: Readonly<Partial<Record<keyof AdafactorOptions, Range>>> = 
 export const FLOAT32_EPS = 2 ** -23;
 
 export const tex = String.raw`\begin{aligned}
-\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) \quad \text{(torch writes } G_t\text{)}, \quad \hat\beta_{2,t} \leftarrow 1 - t^{\tau} \\
-\sym{relstep}{\rho_t} &\leftarrow \min(\mathrm{lr},\ 1/\sqrt t), \quad \sym{scale}{\alpha_t} \leftarrow \max(\epsilon_2,\ \mathrm{RMS}(\theta_{t-1}))\, \rho_t \\
+\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) \quad \text{(torch writes } G_t\text{)} \\
+\hat\beta_{2,t} &\leftarrow 1 - t^{\tau} \\
+\sym{relstep}{\rho_t} &\leftarrow \min(\mathrm{lr},\ 1/\sqrt t) \\
+\sym{scale}{\alpha_t} &\leftarrow \max(\epsilon_2,\ \mathrm{RMS}(\theta_{t-1}))\, \rho_t \\
 \sym{theta}{\theta_{t-1}} &\leftarrow (1 - \mathrm{lr}\,\lambda)\, \theta_{t-1} \\
-\sym{R}{R_t} &\leftarrow \hat\beta_{2,t} R_{t-1} + (1-\hat\beta_{2,t})\, \operatorname{mean}_{\text{row}}(g_t^2), \quad \sym{C}{C_t} \leftarrow \hat\beta_{2,t} C_{t-1} + (1-\hat\beta_{2,t})\, \operatorname{mean}_{\text{col}}(g_t^2) & &\text{(matrix)} \\
+\sym{R}{R_t} &\leftarrow \hat\beta_{2,t} R_{t-1} + (1-\hat\beta_{2,t})\, \operatorname{mean}_{\text{row}}(g_t^2) & &\text{(matrix)} \\
+\sym{C}{C_t} &\leftarrow \hat\beta_{2,t} C_{t-1} + (1-\hat\beta_{2,t})\, \operatorname{mean}_{\text{col}}(g_t^2) & &\text{(matrix)} \\
 \sym{Vhat}{\hat V_t} &\leftarrow \frac{R_t\, C_t}{\max(\operatorname{mean}(R_t),\ \epsilon_1)} & &\text{(matrix)} \\
 \sym{V}{V_t} &\leftarrow \hat\beta_{2,t} V_{t-1} + (1-\hat\beta_{2,t})\, g_t^2, \quad \hat V_t \leftarrow V_t & &\text{(vector)} \\
 \sym{U}{U_t} &\leftarrow \frac{g_t}{\sqrt{\max(\hat V_t,\ \epsilon_1^2)}} \\

@@ -59,10 +59,16 @@ export const ranges: Readonly<Partial<Record<keyof LBFGSOptions, Range>>> = Obje
 });
 
 export const tex = String.raw`\begin{aligned}
-\sym{s}{s_k} &= \theta_{k+1} - \theta_k, \quad \sym{y}{y_k} = g_{k+1} - g_k, \quad \sym{ro}{\rho_k} = 1 / y_k^\top s_k \quad (\text{kept when } y_k^\top s_k > 10^{-10}) \\
-q &\leftarrow -g_k; \quad \text{for } i = k-1 \ldots k-m:\ \ \alpha_i \leftarrow \rho_i\, s_i^\top q,\ \ q \leftarrow q - \alpha_i\, y_i \\
-\sym{d}{d_k} &\leftarrow \gamma\, q,\ \ \gamma = \frac{s_{k-1}^\top y_{k-1}}{y_{k-1}^\top y_{k-1}}; \quad \text{for } i = k-m \ldots k-1:\ \ \beta_i \leftarrow \rho_i\, y_i^\top d_k,\ \ d_k \leftarrow d_k + (\alpha_i - \beta_i)\, s_i \\
-\theta_{k+1} &\leftarrow \theta_k + t_k\, d_k, \quad t_k = \begin{cases} \min(1, 1/\lVert g_1 \rVert_1)\,\mathrm{lr} & k = 1 \\ \mathrm{lr} & \text{otherwise, or strong Wolfe from there} \end{cases}
+\sym{s}{s_k} &= \theta_{k+1} - \theta_k, \quad \sym{y}{y_k} = g_{k+1} - g_k \\
+\sym{ro}{\rho_k} &= 1 / y_k^\top s_k \quad (\text{kept when } y_k^\top s_k > 10^{-10}) \\
+q &\leftarrow -g_k; \quad \text{for } i = k-1 \ldots k-m: \\
+&\qquad \alpha_i \leftarrow \rho_i\, s_i^\top q,\ \ q \leftarrow q - \alpha_i\, y_i \\
+\sym{d}{d_k} &\leftarrow \gamma\, q,\ \ \gamma = \frac{s_{k-1}^\top y_{k-1}}{y_{k-1}^\top y_{k-1}}; \\
+&\quad \text{for } i = k-m \ldots k-1: \\
+&\qquad \beta_i \leftarrow \rho_i\, y_i^\top d_k,\ \ d_k \leftarrow d_k + (\alpha_i - \beta_i)\, s_i \\
+\theta_{k+1} &\leftarrow \theta_k + t_k\, d_k \\
+t_k &= \begin{cases} \min(1, 1/\lVert g_1 \rVert_1)\,\mathrm{lr} & k = 1 \\ \mathrm{lr} & \text{otherwise} \end{cases} \\
+&\quad \text{(with a strong-Wolfe line search, its first trial)}
 \end{aligned}`;
 
 /** The loss and gradient at the runner's current parameters (the closure reads the same Float32Array). */

@@ -70,9 +70,12 @@ export const tex = String.raw`\begin{aligned}
 \sym{B}{B_t} &\leftarrow \mu\, B_{t-1} + (1-\mu)\, g_t \\
 \sym{Umuon}{U_t} &\leftarrow \begin{cases} g_t + \mu\,(B_t - g_t) & \text{nesterov} \\ B_t & \text{otherwise} \end{cases} \\
 \sym{X}{X_0} &\leftarrow U_t / \max(\lVert U_t \rVert_F, \varepsilon) \\
-\sym{X}{X_{j}} &\leftarrow a\, X_{j-1} + \big(b\, A + c\, A^2\big)\, X_{j-1}, \quad A = X_{j-1} X_{j-1}^\top, \quad j = 1 \ldots k \\
-\sym{O}{O_t} &\leftarrow X_k \quad \text{(in bfloat16; } U_t^\top \text{ first if it has more rows than columns)} \\
-\sym{theta}{\theta_t} &\leftarrow (1 - \gamma\lambda)\, \theta_{t-1} - \gamma'\, O_t, \quad \gamma' = \begin{cases} \gamma \sqrt{\max(1, \text{rows}/\text{cols})} & \text{original} \\ 0.2\,\gamma \sqrt{\max(\text{rows}, \text{cols})} & \text{match\_rms\_adamw} \end{cases}
+\sym{X}{X_{j}} &\leftarrow a\, X_{j-1} + \big(b\, A + c\, A^2\big)\, X_{j-1} \\
+&\quad A = X_{j-1} X_{j-1}^\top, \quad j = 1 \ldots k \\
+\sym{O}{O_t} &\leftarrow X_k \quad \text{(in bfloat16;} \\
+&\quad U_t^\top \text{ first if it has more rows than columns)} \\
+\sym{theta}{\theta_t} &\leftarrow (1 - \gamma\lambda)\, \theta_{t-1} - \gamma'\, O_t \\
+\gamma' &= \begin{cases} \gamma \sqrt{\max(1, \text{rows}/\text{cols})} & \text{original} \\ 0.2\,\gamma \sqrt{\max(\text{rows}, \text{cols})} & \text{match\_rms\_adamw} \end{cases}
 \end{aligned}`;
 
 export type MuonSlots<T> = Slots<"B", T>;

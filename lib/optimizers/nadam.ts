@@ -36,12 +36,15 @@ export const ranges: Readonly<Partial<Record<keyof NAdamOptions, Range>>> = Obje
 });
 
 export const tex = String.raw`\begin{aligned}
-\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \quad \text{(decoupled: } \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}\text{)} \\
-\sym{mu}{\mu_t} &\leftarrow \beta_1 \big(1 - \tfrac12\, 0.96^{t\psi}\big), \quad \mu_{t+1} \leftarrow \beta_1 \big(1 - \tfrac12\, 0.96^{(t+1)\psi}\big) \\
+\sym{g}{g_t} &\leftarrow \nabla f(\theta_{t-1}) + \lambda\,\theta_{t-1} \\
+&\quad \text{(decoupled: } \theta_{t-1} \leftarrow (1 - \gamma\lambda)\,\theta_{t-1}\text{)} \\
+\sym{mu}{\mu_t} &\leftarrow \beta_1 \big(1 - \tfrac12\, 0.96^{t\psi}\big) \\
+\mu_{t+1} &\leftarrow \beta_1 \big(1 - \tfrac12\, 0.96^{(t+1)\psi}\big) \\
 \sym{muprod}{\textstyle\prod_t} &\leftarrow \textstyle\prod_{i=1}^{t} \mu_i \\
 \sym{m}{m_t} &\leftarrow \beta_1\, m_{t-1} + (1-\beta_1)\, g_t \\
 \sym{v}{v_t} &\leftarrow \beta_2\, v_{t-1} + (1-\beta_2)\, g_t^2 \\
-\sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \gamma\, \frac{1-\mu_t}{1-\prod_t}\, \frac{g_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon} - \gamma\, \frac{\mu_{t+1}}{1-\prod_t \mu_{t+1}}\, \frac{m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}
+\sym{theta}{\theta_t} &\leftarrow \theta_{t-1} - \gamma\, \frac{1-\mu_t}{1-\prod_t}\, \frac{g_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon} \\
+&\qquad - \gamma\, \frac{\mu_{t+1}}{1-\prod_t \mu_{t+1}}\, \frac{m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}
 \end{aligned}`;
 
 export type NAdamSlots<T> = Slots<"m" | "v", T>;

@@ -26,6 +26,9 @@ export const raceColors = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1"
  */
 export const raceDashes = [null, "7,3", "2,2", null, "7,3", "2,2", null, "7,3", "4,2,1,2", null, "7,3", "2,2", "4,2,1,2", null];
 
+/** One query for the page, read at each chart's arrival (a MediaQueryList per chart was one more object per rerun). */
+const reducedMotion = typeof matchMedia === "function" ? matchMedia("(prefers-reduced-motion: reduce)") : null;
+
 /** Which paths a reader has hidden, by entry key; kept while the page is open (a new surface keeps them). */
 /** @type {Set<string>} */
 const hidden = new Set();
@@ -518,7 +521,7 @@ export function raceChart(race, {steps = 500, start, onStart = () => {}, onSettl
   });
 
   // Arrival: the paths draw themselves over a few seconds, unless the reader asked for less motion.
-  const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const still = reducedMotion?.matches ?? false;
   rerun().then(() => {
     if (still || dragging) return;
     k = 0;

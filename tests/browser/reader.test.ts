@@ -4,7 +4,8 @@
  *  - no KaTeX display, code listing, table or chart is wider than its column unless it scrolls visibly
  *    (an ancestor with overflow-x auto/scroll), and nothing makes the page itself scroll sideways;
  *  - every legend entry names a series that is drawn (its colour appears on a mark);
- *  - no tick label on a value axis uses an SI prefix ("10m", "100µ", "1G"): values read 0.01 or 1e-3;
+ *  - no tick label on a value axis uses an SI prefix ("10m", "100µ", "1G"): values read 0.01 or 1e-3; a y axis has
+ *    more than one labelled tick;
  *  - every mark stays inside its chart (a diverging run included: see DIVERGING);
  *  - no text is cut off with an ellipsis (a table's header or cell, a label);
  *  - every chart is drawn at the width it is shown (not scaled down, its text shrunk), and no text runs past its edge;
@@ -182,6 +183,8 @@ function readerDefects(): string[] {
       const ticks = [...svg.querySelectorAll(`g[aria-label="${axis}-axis tick label"] text`)].map((t) => t.textContent?.trim() ?? "");
       const bad = ticks.filter((t) => SI.test(t));
       if (bad.length) defects.push(`SI prefix on ${axis}-axis ticks (${bad.slice(0, 3).join(", ")}): ${describe(svg)}`);
+      // One labelled tick gives no scale: a short chart where Plot's one-tick-per-35-px left only "0".
+      if (axis === "y" && ticks.length === 1) defects.push(`one tick on the y axis ("${ticks[0]}"), no scale to read: ${describe(svg)}`);
     }
   }
   // Swatch legends (Plot's color legend) sit just before their chart: every swatch colour must be drawn.
