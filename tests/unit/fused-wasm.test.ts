@@ -355,6 +355,49 @@ describe("the WebAssembly step with tensors", () => {
     tf.dispose(x);
   });
 
+  test("a memory shared between threads (tfjs's threaded wasm build) is left to the JS loop: no kernel, nothing allocated, op by op's numbers", () => {
+    // backendMemory reads the backend's wasm.asm.memory; a copy of asm with a shared memory in it is what the
+    // threaded build would show (its functions are the same, so tfjs's own kernels keep working meanwhile).
+    const wasm = (tf.backend() as unknown as { wasm: { asm: Record<string, unknown> } }).wasm;
+    const own = wasm.asm;
+    let compiled = 0;
+    const counting: typeof compileTraceToWasm = (trace, outputs, memory) => (compiled++, compileTraceToWasm(trace, outputs, memory));
+    const trace = new Trace(2);
+    const y = trace.leaf(0).add(trace.leaf(1));
+    const x = tf.tensor1d([1, 2, 3]);
+    const fixture = fixtures.find((f) => f.optimizer.name === "adam");
+    assert.ok(fixture, "an Adam fixture");
+    const def = optimizers.adam as AnyOptimizerDef;
+    const runs = [{ fused: false }, { compileWasm: counting }].map((engine) => ({ problem: tfProblem(fixture), opt: createOptimizer(def, fixture.optimizer.options, engine) }));
+    wasm.asm = { ...own, memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }) };
+    try {
+      const count = tf.memory().numTensors;
+      assert.equal(runFusedOnWasm(trace, [y.id], trace.consts, [x, x], counting), undefined, "declined");
+      assert.equal(tf.memory().numTensors, count, "nothing allocated");
+      for (let step = 1; step <= 5; step++) {
+        const [ref, fused] = stepEach(runs, step);
+        ref.forEach((v, i) => assert.deepEqual(fused[i], v, `${i === 0 ? "loss" : runs[0].problem.names[i - 1]} at step ${step}`));
+      }
+      assert.equal(compiled, 0, "no WebAssembly was compiled over a shared memory");
+    } finally {
+      wasm.asm = own;
+      x.dispose();
+      for (const { problem, opt } of runs) {
+        opt.dispose();
+        problem.dispose();
+      }
+    }
+    // The control: with the backend's own memory the same engine compiles its step.
+    const again = { problem: tfProblem(fixture), opt: createOptimizer(def, fixture.optimizer.options, { compileWasm: counting }) };
+    try {
+      stepEach([again], 1);
+      assert.ok(compiled > 0, "the WebAssembly step is compiled over the backend's own memory");
+    } finally {
+      again.opt.dispose();
+      again.problem.dispose();
+    }
+  });
+
   test("the bench MLP (784-256-256-10, batch 128, Adam): the WebAssembly step's losses equal op by op's and the JS loop's", async () => {
     const run = async (optimizer: "ours" | "unfused" | "fused-js") => {
       const r = await benchMLP({ steps: 6, warmup: 2, readEvery: 3, optimizer });
