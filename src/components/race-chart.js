@@ -145,7 +145,8 @@ export function racePanel(entries, {colors = raceColors, url} = {}) {
  * `start` the first start point; `onStart(p)`
  * hears every new start (so the page can keep it across rebuilds); `onSettle(result, start)` hears each run that
  * a drag does not immediately replace (the first, and the last of a drag, a key press or a reset), so the page
- * can put the start in its URL and offer the run for export; `invalidation` stops the animation. `width`: the width to draw at until the chart has measured its column. Start points
+ * can put the start in its URL and offer the run for export; `invalidation` stops the animation. `width`: the
+ * width to draw at until the chart has measured its column (it follows the column from then on). Start points
  * are rounded to 3 decimals (finer than a pixel), so the number a link carries is the start that was run.
  * `hiddenAtFirst`: keys of paths to hide until the reader ticks them (applied once per page). `onFirstDraw(result)`
  * hears when the first race is on the chart. `race.contours()` resolves to the surface's contours, drawn under

@@ -312,7 +312,7 @@ const fixed4 = (/** @type {number} */ v) => v.toFixed(4);
 export function liveEvalTable(race, {invalidation, rows = 16} = {}) {
   return live(race, (s) => {
     const all = s.lanes.flatMap((l, i) => l.points.map((e) => ({label: l.label, i, e}))).sort((a, b) => b.e.samplesSeen - a.e.samplesSeen || a.i - b.i);
-    const table = numberTable(all.slice(0, rows).map(({label, e}) => ({optimizer: label, ...e})), {
+    const table = numberTable(all.slice(0, rows).map(({label, e}) => ({...e, optimizer: label})), {
       columns: ["optimizer", "samplesSeen", "epoch", "trainLoss", "testLoss", "trainAcc", "testAcc"],
       header: {samplesSeen: "samples", epoch: "epochs", trainLoss: "train loss", testLoss: "test loss", trainAcc: "train accuracy", testAcc: "test accuracy"},
       format: {samplesSeen: (v) => v.toLocaleString("en-US"), epoch: (v) => v.toFixed(2), trainLoss: fixed4, testLoss: fixed4, trainAcc: fixed4, testAcc: fixed4},
