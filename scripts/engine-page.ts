@@ -31,8 +31,8 @@ export async function openEnginePage(browser: Browser): Promise<EnginePage> {
   }
   // The bundle leaves Plot, Inputs, d3 and katex as bare imports for Framework; the engine needs none of them.
   const stub = "data:text/javascript,export default {};";
-  // d3 is imported by name (lib/charts/bins.ts, lib/surface-contours.ts): its stub has those names, and says so if
-  // one is ever called.
+  // d3 is imported by name (lib/charts/bins.ts, lib/charts/ticks.ts, lib/surface-contours.ts): its stub has
+  // those names, and says so if one is ever called.
   const d3Stub = `data:text/javascript,${encodeURIComponent('const none = () => { throw new Error("d3 is not loaded on the engine page"); }; export const bisectRight = none, tickIncrement = none, contours = none, nice = none, ticks = none; export default {};')}`;
   const importMap = { imports: { ...Object.fromEntries(["@observablehq/plot", "@observablehq/inputs", "katex"].map((m) => [m, stub])), d3: d3Stub } };
   // tsx compiles the callbacks we pass to page.evaluate with esbuild's keepNames, which calls a `__name` helper.

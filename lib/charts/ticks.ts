@@ -1,4 +1,4 @@
-import { scaleLinear, scaleLog } from "d3";
+import { ticks } from "d3";
 
 /**
  * Tick labels for values — losses, gradients, weights, rates — as a reader writes them: 0.01, 250, 1e-4,
@@ -32,7 +32,9 @@ export function valueMargin(values: Iterable<number>, { log = false, height = 26
   let [lo, hi] = [Infinity, -Infinity];
   for (const v of values) if (Number.isFinite(v) && (!log || v > 0)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   if (!(lo <= hi)) return min;
-  const scale = log ? scaleLog().domain([lo, hi]) : scaleLinear().domain([lo, hi]);
-  const longest = Math.max(...scale.ticks(height / 35).map((t) => valueTick(t).length));
+  // Linear: d3's ticks, as Plot's linear scale draws them; log: the powers of ten in the domain (at least one).
+  const [first, last] = [Math.ceil(Math.log10(lo)), Math.floor(Math.log10(hi))];
+  const drawn = log ? Array.from({ length: Math.max(1, last - first + 1) }, (_, k) => 10 ** (first + k)) : ticks(lo, hi, height / 35);
+  const longest = Math.max(...drawn.map((t) => valueTick(t).length));
   return Math.max(min, Math.ceil(9 + 7 * longest + 2));
 }
