@@ -33,8 +33,12 @@ export function valueMargin(values: Iterable<number>, { log = false, height = 26
   for (const v of values) if (Number.isFinite(v) && (!log || v > 0)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   if (!(lo <= hi)) return min;
   // Linear: d3's ticks, as Plot's linear scale draws them; log: the powers of ten in the domain (at least one).
-  const [first, last] = [Math.ceil(Math.log10(lo)), Math.floor(Math.log10(hi))];
-  const drawn = log ? Array.from({ length: Math.max(1, last - first + 1) }, (_, k) => 10 ** (first + k)) : ticks(lo, hi, height / 35);
+  const drawn = log ? powersOfTen(lo, hi) : ticks(lo, hi, height / 35);
   const longest = Math.max(...drawn.map((t) => valueTick(t).length));
   return Math.max(min, Math.ceil(9 + 7 * longest + 2));
+}
+
+function powersOfTen(lo: number, hi: number): number[] {
+  const [first, last] = [Math.ceil(Math.log10(lo)), Math.floor(Math.log10(hi))];
+  return Array.from({ length: Math.max(1, last - first + 1) }, (_, k) => 10 ** (first + k));
 }

@@ -3,7 +3,7 @@
 // stale-optimizer replay. Rows come from lib/experiments/digits.ts (digitsRows, crossValidationRows, staleRows).
 import {numberTable} from "./number-table.js";
 
-/** @type {Record<string, (v: any, row?: any) => string>} */
+/** @type {Record<string, (v: any) => string>} */
 export const fmt = {
   accuracy: (v) => (v == null ? "…" : v.toFixed(4)),
   loss: (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v)),
@@ -40,7 +40,7 @@ export function optimizerTable(rows, torch) {
       torch: (/** @type {number | null} */ v) => (v == null ? "—" : v.toFixed(4)),
       // A rate changed mid-run: the table's rate, then each change and the first epoch it applied to.
       lr: (/** @type {number} */ v, /** @type {any} */ row) =>
-        [fmt.lr(v, row), ...(row.changes ?? []).filter((/** @type {any} */ c) => !c.error).map((/** @type {any} */ c) => `→ ${fmt.lr(Number(c.options.lr))} (epoch ${c.step})`)].join(" ")
+        [fmt.lr(v), ...(row.changes ?? []).filter((/** @type {any} */ c) => !c.error).map((/** @type {any} */ c) => `→ ${fmt.lr(Number(c.options.lr))} (epoch ${c.step})`)].join(" ")
     }
   });
 }
