@@ -32,14 +32,17 @@ export function memoryChart(data: readonly MemoryBar[], { width = 640, ...rest }
   // narrow chart the label takes two lines (its total, then its slots), or it ran past the chart's edge.
   const [marginLeft, marginRight] = [80, 30];
   const inner = width - marginLeft - marginRight;
-  const textPx = (chars: number) => 5.6 * chars + 8;
-  const oneLine = textPx(Math.max(...bars.map((b) => `${formatBytes(b.bytes)} · ${b.slots}`.length))) <= 0.55 * inner;
-  const label = (b: (typeof bars)[number]) => (oneLine ? `${formatBytes(b.bytes)} · ${b.slots}` : `${formatBytes(b.bytes)}\n${b.slots}`);
-  const room = Math.min(0.6, textPx(Math.max(...bars.map((b) => Math.max(...label(b).split("\n").map((l) => l.length))))) / inner);
+  const textPx = (lines: string[]) => 5.6 * Math.max(...lines.map((l) => l.length)) + 8;
+  const wide = bars.map((b) => `${formatBytes(b.bytes)} · ${b.slots}`);
+  const oneLine = textPx(wide) <= 0.55 * inner;
+  const labels = oneLine ? wide : bars.map((b) => `${formatBytes(b.bytes)}\n${b.slots}`);
+  const room = Math.min(0.6, textPx(labels.flatMap((l) => l.split("\n"))) / inner);
   // A linear scale over log10(bytes), so that every tick keeps its label (a log scale thins them out).
   const longest = Math.log10(Math.max(16, ...bars.map((b) => b.bytes)));
   const top = Math.max(longest + 1.6, longest / (1 - room));
-  const ticks = [16, 256, 4096, 65536, 1048576, 16777216, 268435456].map(Math.log10).filter((t) => t <= top);
+  // Ticks 16× apart, thinned to one per ~48 px: a phone's narrow chart ran "16 B256 B4 KiB…" together.
+  const stride = Math.ceil(48 / ((Math.log10(16) * inner) / top));
+  const ticks = [16, 256, 4096, 65536, 1048576, 16777216, 268435456].map(Math.log10).filter((t, i) => t <= top && i % stride === 0);
   return Plot.plot({
     width,
     height: 50 + (oneLine ? 22 : 26) * bars.length,
@@ -52,7 +55,7 @@ export function memoryChart(data: readonly MemoryBar[], { width = 640, ...rest }
     ...rest,
     marks: [
       Plot.barX(bars, { x1: 0, x2: "log", y: "optimizer", fy: "tensor", fill: "optimizer", title: (d: (typeof bars)[number]) => `${d.optimizer}, ${d.tensor}: ${formatBytes(d.bytes)}\n${d.slots}` }),
-      Plot.text(bars, { x: "log", y: "optimizer", fy: "tensor", text: label, dx: 4, textAnchor: "start", fontSize: 10, lineHeight: 1 }),
+      Plot.text(bars, { x: "log", y: "optimizer", fy: "tensor", text: labels, dx: 4, textAnchor: "start", fontSize: 10, lineHeight: 1 }),
       ...(rest.marks ?? []),
     ],
   });
