@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs-core";
 import { benchMLP, type BenchOptimizer } from "../lib/engine/bench.js";
 import { useFastMatMulGradient } from "../lib/engine/matmul-gradient.js";
+import { useWasmMatMul } from "../lib/engine/wasm-matmul.js";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +33,7 @@ await import("@tensorflow/tfjs-backend-wasm/dist/index.js");
 tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
 if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
 useFastMatMulGradient();
+if (!process.argv.includes("--stock-matmul")) useWasmMatMul();
 
 const loadBefore = load();
 const kinds: BenchOptimizer[] = ["none", "copy", "tf.train.adam", "unfused", "fused-js", "ours"];

@@ -4,6 +4,7 @@
  * it trains on, not all four. Imported for its side effect by lib/browser.ts and lib/worker.ts.
  */
 import { setBackendLoaders } from "./backend.js";
+import { useWasmMatMul } from "./wasm-matmul.js";
 
 type WasmPaths = string | Record<string, string>;
 let wasmPaths: WasmPaths | undefined;
@@ -19,5 +20,6 @@ setBackendLoaders({
   wasm: async () => {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths as never);
+    useWasmMatMul();
   },
 });

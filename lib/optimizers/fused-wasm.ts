@@ -18,6 +18,7 @@
  * threads (its threaded build) is left to the JS loop.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { F, F32, get, I32, LOCAL_TEE, memarg, moduleOf, S, set, simd, sleb, uleb, V128, f32bytes } from "../engine/wasm-binary.js";
 import { TRACE_OP as OP, Trace } from "./engines.js";
 
 /** The parts of tfjs-backend-wasm's BackendWasm this file reads. */
@@ -29,38 +30,6 @@ interface WasmBackend {
 
 /** `(n, input byte offsets…, output byte offsets…, consts…)`: writes outputs[j][i] after every read of element i, i < n. */
 export type WasmKernel = (n: number, ...args: number[]) => void;
-
-// ---- a minimal WebAssembly binary writer: just what one loop needs ----
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
-const uleb = (x: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = x & 0x7f;
-    x >>>= 7;
-    if (x !== 0) b |= 0x80;
-    out.push(b);
-  } while (x !== 0);
-  return out;
-};
-const sleb = (x: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = x & 0x7f;
-    x >>= 7;
-    if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) return out.push(b), out;
-    out.push(b | 0x80);
-  }
-};
-const f32bytes = (x: number): number[] => Array.from(new Uint8Array(Float32Array.of(x).buffer));
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22;
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-const S = { load: 0x00, store: 0x0b, konst: 0x0c, splat: 0x13, lt: 0x43, gt: 0x44, and: 0x4e, or: 0x50, bitselect: 0x52, abs: 0xe0, neg: 0xe1, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, max: 0xe9 };
-const F = { load: 0x2a, store: 0x38, konst: 0x43, lt: 0x5d, gt: 0x5e, abs: 0x8b, neg: 0x8c, sqrt: 0x91, add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, max: 0x97, select: 0x1b };
-const MEMARG = [2, 0]; // align 2^2 (a hint only: tfjs's buffers are 4-byte aligned, not 16), offset 0
 
 /**
  * The module for one trace and its outputs. Locals: the function's parameters (n, the input and output byte
@@ -78,8 +47,6 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
   const scalar = (id: number) => nParams + 3 + id;
   const vector = (id: number) => nParams + 3 + nodes + id;
   const splatted = (k: number) => nParams + 3 + 2 * nodes + k;
-  const get = (l: number) => [LOCAL_GET, ...uleb(l)];
-  const set = (l: number) => [LOCAL_SET, ...uleb(l)];
 
   /** One element-wise pass: `lane` is the SIMD or the scalar dialect. */
   const pass = (lane: "v" | "s", step: number, stop: number): number[] => {
@@ -90,7 +57,7 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
     // select(t, f, cond) with cond from a comparison: bitselect on lanes (all-ones masks), select on scalars.
     const choose = (t: number[], f: number[], cond: number[]) => [...t, ...f, ...cond, ...(lane === "v" ? simd(S.bitselect) : [F.select])];
     const body: number[] = [];
-    for (let k = 0; k < nIn; k++) body.push(...get(param.input(k)), ...get(o), 0x6a /* i32.add */, ...(lane === "v" ? simd(S.load) : [F.load]), ...MEMARG, ...set(node(k)));
+    for (let k = 0; k < nIn; k++) body.push(...get(param.input(k)), ...get(o), 0x6a /* i32.add */, ...(lane === "v" ? simd(S.load) : [F.load]), ...memarg(), ...set(node(k)));
     const ops = trace.ops;
     for (let k = 0, id = nIn; k < ops.length; k += 4, id++) {
       const x = get(node(ops[k + 1]));
@@ -115,7 +82,7 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
       }
       body.push(...code, ...set(node(id)));
     }
-    outputs.forEach((id, j) => body.push(...get(param.output(j)), ...get(o), 0x6a, ...get(node(id)), ...(lane === "v" ? simd(S.store) : [F.store]), ...MEMARG));
+    outputs.forEach((id, j) => body.push(...get(param.output(j)), ...get(o), 0x6a, ...get(node(id)), ...(lane === "v" ? simd(S.store) : [F.store]), ...memarg()));
     // o += step; loop while o < stop (entered only when o < stop)
     body.push(...get(o), 0x41, ...sleb(step), 0x6a, LOCAL_TEE, ...uleb(o), ...get(stop), 0x49 /* i32.lt_u */, 0x0d, 0);
     return [0x02, 0x40, ...get(o), ...get(stop), 0x4f /* i32.ge_u */, 0x0d, 0, 0x03, 0x40, ...body, 0x0b, 0x0b];
@@ -130,17 +97,8 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
     ...pass("s", 4, end),
     0x0b,
   ];
-  const locals = [[3, I32], [nodes, F32], ...(withSimd ? [[nodes + nConst, V128]] : [])].map(([count, type]) => [...uleb(count), type]);
-  const fn = [...vec(locals), ...code];
-  const type = [0x60, ...vec([...Array(1 + nIn + nOut).fill([I32]), ...Array(nConst).fill([F32])]), 0];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...str("e"), ...str("m"), 0x02, 0x00, 0x00]])), // memory, min 0 pages, no max
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...str("k"), 0x00, 0]])),
-    ...section(10, vec([[...uleb(fn.length), ...fn]])),
-  ]);
+  const locals = [[3, I32], [nodes, F32], ...(withSimd ? [[nodes + nConst, V128]] : [])] as [number, number][];
+  return moduleOf([...Array(1 + nIn + nOut).fill(I32), ...Array(nConst).fill(F32)], locals, code);
 }
 
 /** Whether this engine runs WebAssembly SIMD (checked once, on a tiny module). */

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import { useFastMatMulGradient } from "../../lib/engine/matmul-gradient.js";
+import { useWasmMatMul } from "../../lib/engine/wasm-matmul.js";
 
 export function useWasmBackend(): void {
   before(async () => {
@@ -13,6 +14,7 @@ export function useWasmBackend(): void {
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
     assert.ok(await tf.setBackend("wasm"), "wasm backend starts in Node");
     useFastMatMulGradient();
+    useWasmMatMul();
   });
   after(() => tf.setBackend("cpu"));
 }
