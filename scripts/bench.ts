@@ -4,8 +4,8 @@
  *  2. on wasm: our fused Adam (WebAssembly), the same fused step as a JS loop, the rule unfused, tf.train.adam,
  *     and forward+backward alone, interleaved round by round (median of `--rounds`, every round's figure
  *     printed), then the optimizer's share of a step; the same comparison in the page's main-thread CPU time
- *     (which a loaded machine hardly changes, unlike wall time); and tfjs's own matMul gradient against our
- *     explicit-transpose one;
+ *     (which a loaded machine hardly changes, unlike wall time); our wasm matMul against tfjs's XNNPACK kernel;
+ *     and tfjs's own matMul gradient against our explicit-transpose one;
  *  3. every backend's steps/s and validity: its losses over warm-up + timed steps against cpu's (1e-4 relative);
  *  4. the auto pick against the fastest valid backend.
  * Every figure is stated with the machine load (`uptime`) it was taken at.
@@ -76,8 +76,21 @@ try {
         }
       }
       D.useFastMatMulGradient();
+      // Our matMul (lib/engine/wasm-matmul.ts) against tfjs's XNNPACK kernel, training with our Adam.
+      const matMul: Record<string, number[]> = {};
+      const matMulLosses: Record<string, number[]> = {};
+      for (let r = 0; r < rounds; r++) {
+        for (const m of r % 2 ? ["xnnpack", "ours"] : ["ours", "xnnpack"]) {
+          if (m === "xnnpack") D.useStockWasmMatMul();
+          else D.useWasmMatMul();
+          const b = await D.benchMLP({ steps, maxMs: 20_000 });
+          (matMul[m] ??= []).push(b.stepsPerSec);
+          matMulLosses[m] = [...b.warmupLosses, ...b.losses];
+        }
+      }
+      D.useWasmMatMul();
       const equal = (a: number[], b: number[]) => a.length === b.length && a.every((l, i) => l === b[i]);
-      return { best, all, grad, same: equal(losses.ours, losses.unfused), sameJs: equal(losses["fused-js"], losses.unfused) };
+      return { best, all, grad, matMul, matMulSame: equal(matMulLosses.ours, matMulLosses.xnnpack), same: equal(losses.ours, losses.unfused), sameJs: equal(losses["fused-js"], losses.unfused) };
     },
     { steps, rounds },
   );
@@ -125,9 +138,11 @@ try {
   const c = Object.fromEntries(cpuKinds.map((k) => [k, median(cpuMs[k])]));
   const cpuShare = (k: string) => round(1 - c.none / c[k]);
   out({ workload: "mlp-784-256-256-10-b128", backend: "wasm", clock: "main-thread CPU", msPerStep: Object.fromEntries(cpuKinds.map((k) => [k, round(c[k])])), rounds: Object.fromEntries(cpuKinds.map((k) => [k, cpuMs[k].map(round)])) });
-  // Over "copy" (weights replaced by new tensors, no arithmetic): the step's own cost, without the matMul re-packing
-  // that any update causes on wasm and "none" never does.
+  // Over "copy" (weights replaced by new tensors, no arithmetic): the step's arithmetic alone, without the cost of
+  // making new weights (with tfjs's XNNPACK matMul that included re-packing every weight matrix; with ours, nothing).
   out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", clock: "main-thread CPU", optimizerShare: cpuShare("ours"), fusedJsShare: cpuShare("fused-js"), unfusedShare: cpuShare("unfused"), tfTrainAdamShare: cpuShare("tf.train.adam"), copyShare: cpuShare("copy"), optimizerShareOverCopy: round(1 - c.copy / c.ours) });
+  const mm = compare.matMul;
+  out({ workload: "mlp-784-256-256-10-b128-adam", backend: "wasm", matMul: "ours vs tfjs's XNNPACK", oursStepsPerSec: round(median(mm.ours)), xnnpackStepsPerSec: round(median(mm.xnnpack)), ratio: round(median(mm.ours) / median(mm.xnnpack)), rounds: { ours: mm.ours.map(round), xnnpack: mm.xnnpack.map(round) }, lossesEqual: compare.matMulSame });
   out({ workload: "matmul-gradient", backend: "wasm", explicitTransposeStepsPerSec: round(compare.grad.explicit), stockStepsPerSec: round(compare.grad.stock), ratio: round(compare.grad.explicit / compare.grad.stock) });
 
   // 3. Every backend. wasm and cpu first: software GPU backends keep CPU threads busy after their turn.

@@ -20,9 +20,9 @@ export const BENCH_WORKLOAD = "mlp-784-256-256-10-b128-adam";
  * "ours": lib/optimizers' Adam (fused where the backend has a fused kernel: WebAssembly on wasm); "fused-js": the
  * same fused step as the JS loop (what wasm ran before fused-wasm.ts); "unfused": the same rule op by op;
  * "tf.train.adam": tfjs's own; "none": forward and backward alone, no update (the floor an optimizer adds to);
- * "copy": no update, but every weight replaced by a new tensor holding the same values, as any update does —
- * which costs more than the copy: wasm's matMul packs a weight matrix once per tensor and reuses the packing
- * while the tensor lives, so "none" never re-packs and every optimizer re-packs all weights each step.
+ * "copy": no update, but every weight replaced by a new tensor holding the same values, as any update does. With
+ * tfjs's own wasm matMul that cost more than the copy (XNNPACK packs a weight matrix once per tensor, so "none"
+ * never re-packed and every optimizer re-packed all weights each step); ours (wasm-matmul.ts) packs nothing.
  */
 export type BenchOptimizer = "ours" | "fused-js" | "unfused" | "tf.train.adam" | "none" | "copy";
 
