@@ -5,6 +5,7 @@
 export type { AnyOptimizerDef, MatVec, OptimizerDef, Range, Slots, Vec } from "./types.js";
 export { FloatArena, FloatMat, FloatVec, NotFusable, Scalars, TensorVec } from "./engines.js";
 export { check, resolveOptions } from "./validate.js";
+export { oneDispatchSteps } from "./fused-gpu.js";
 export {
   createFloatOptimizer,
   type FloatLayout,
