@@ -1,7 +1,7 @@
 /**
  * A minimal WebAssembly binary writer: just what our generated kernels need (one exported function over an
- * imported memory). The fused optimizer loops (lib/optimizers/fused-wasm.ts) and the matMul
- * (lib/engine/wasm-matmul.ts) are written with it.
+ * imported memory), and the tfjs wasm backend's memory they run over. The fused optimizer loops
+ * (lib/optimizers/fused-wasm.ts) and the matMul (lib/engine/wasm-matmul.ts) are written with it.
  */
 export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 
@@ -55,4 +55,32 @@ export function moduleOf(params: readonly number[], locals: readonly (readonly [
     ...section(7, vec([[...str("k"), 0x00, 0]])),
     ...section(10, vec([[...uleb(fn.length), ...fn]])),
   ]);
+}
+
+/** Whether this engine runs WebAssembly SIMD (checked once, on a function that makes a v128 and drops it). */
+let simdHere: boolean | undefined;
+export function hasSimd(): boolean {
+  if (simdHere === undefined) {
+    try {
+      simdHere = WebAssembly.validate(moduleOf([], [], [...simd(S.konst), ...Array(16).fill(0), 0x1a /* drop */, 0x0b]) as BufferSource);
+    } catch {
+      simdHere = false;
+    }
+  }
+  return simdHere;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm our kernels read. */
+export interface WasmBackend {
+  wasm?: { asm?: { memory?: unknown } };
+  dataIdMap?: { get(id: unknown): { memoryOffset?: number | null } | undefined };
+  makeOutput?: (shape: number[], dtype: "float32") => { dataId: object; shape: number[]; dtype: "float32" };
+}
+
+/** The backend's memory, when our kernels can import it: not a threaded build's shared memory. */
+export function backendMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const memory = backend.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  if (typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer) return undefined;
+  return memory;
 }

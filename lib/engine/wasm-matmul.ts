@@ -20,7 +20,7 @@
  * and a shared (threaded) memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { doWhile, F, F32, get, I, I32, i32, memarg, moduleOf, S, set, simd, V128 } from "./wasm-binary.js";
+import { backendMemory, doWhile, F, F32, get, hasSimd, I, I32, i32, memarg, moduleOf, S, set, simd, V128, type WasmBackend } from "./wasm-binary.js";
 
 /** `(a, b, c)`: byte offsets of A, B and C in the backend's memory. */
 export type MatMulKernel = (a: number, b: number, c: number) => void;
@@ -110,19 +110,6 @@ export function matMulModule({ m: M, n: N, k: K, transposeA }: MatMulShape): Uin
   return moduleOf([I32, I32, I32], [[7, I32], [11, V128], [5, F32]], code);
 }
 
-/** Whether this engine runs WebAssembly SIMD (the kernel needs it). */
-let simdHere: boolean | undefined;
-function hasSimd(): boolean {
-  simdHere ??= (() => {
-    try {
-      return WebAssembly.validate(matMulModule({ m: 1, n: 8, k: 1, transposeA: false }) as BufferSource);
-    } catch {
-      return false;
-    }
-  })();
-  return simdHere;
-}
-
 // Per memory (a re-created backend has a new one), per shape: the compiled kernel, or null where compiling fails.
 const kernels = new WeakMap<WebAssembly.Memory, Map<string, MatMulKernel | null>>();
 
@@ -142,21 +129,6 @@ export function matMulKernel(shape: MatMulShape, memory: WebAssembly.Memory): Ma
   return kernel ?? undefined;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm this file reads. */
-interface WasmBackend {
-  wasm?: { asm?: { memory?: unknown } };
-  dataIdMap?: { get(id: unknown): { memoryOffset?: number | null } | undefined };
-  makeOutput?: (shape: number[], dtype: "float32") => tf.TensorInfo;
-}
-
-/** The backend's memory when we can import it (not a threaded build's shared memory). */
-function memoryOf(backend: WasmBackend): WebAssembly.Memory | undefined {
-  const memory = backend.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  if (typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer) return undefined;
-  return memory;
-}
-
 /** Our matMul for these inputs, or undefined where tfjs's kernel should run (see the header). */
 export function wasmMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: WasmBackend): tf.TensorInfo | undefined {
   if (transposeB || a.dtype !== "float32" || b.dtype !== "float32" || !hasSimd()) return undefined;
@@ -168,7 +140,7 @@ export function wasmMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boole
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = b.shape[rb - 1];
   if (k !== b.shape[rb - 2] || k === 0 || m === 0 || n === 0) return undefined;
-  const memory = memoryOf(backend);
+  const memory = backendMemory(backend);
   if (!memory || !backend.dataIdMap || typeof backend.makeOutput !== "function") return undefined;
   const offset = (t: tf.TensorInfo) => backend.dataIdMap?.get(t.dataId)?.memoryOffset;
   const [oa, ob] = [offset(a), offset(b)];
@@ -177,7 +149,7 @@ export function wasmMatMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boole
   if (!kernel) return undefined;
   // Batch dimensions of size 1 broadcast to the longer of the two, as tfjs's output shape has them.
   const outer = Array(Math.max(ra, rb) - 2).fill(1);
-  const out = backend.makeOutput([...outer, m, n], "float32");
+  const out: tf.TensorInfo = backend.makeOutput([...outer, m, n], "float32");
   kernel(oa, ob, offset(out) as number);
   return out;
 }

@@ -18,15 +18,8 @@
  * threads (its threaded build) is left to the JS loop.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { F, F32, get, I32, LOCAL_TEE, memarg, moduleOf, S, set, simd, sleb, uleb, V128, f32bytes } from "../engine/wasm-binary.js";
+import { backendMemory, F, F32, f32bytes, get, hasSimd, I32, LOCAL_TEE, memarg, moduleOf, S, set, simd, sleb, uleb, V128, type WasmBackend } from "../engine/wasm-binary.js";
 import { TRACE_OP as OP, Trace } from "./engines.js";
-
-/** The parts of tfjs-backend-wasm's BackendWasm this file reads. */
-interface WasmBackend {
-  wasm?: { asm?: { memory?: unknown } };
-  dataIdMap?: { get(id: unknown): { memoryOffset?: number | null } | undefined };
-  makeOutput?: (shape: number[], dtype: "float32") => tf.TensorInfo;
-}
 
 /** `(n, input byte offsets…, output byte offsets…, consts…)`: writes outputs[j][i] after every read of element i, i < n. */
 export type WasmKernel = (n: number, ...args: number[]) => void;
@@ -101,20 +94,6 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
   return moduleOf([...Array(1 + nIn + nOut).fill(I32), ...Array(nConst).fill(F32)], locals, code);
 }
 
-/** Whether this engine runs WebAssembly SIMD (checked once, on a tiny module). */
-let simdHere: boolean | undefined;
-function hasSimd(): boolean {
-  if (simdHere === undefined) {
-    const probe = new Trace(2);
-    try {
-      simdHere = WebAssembly.validate(moduleBytes(probe, [probe.leaf(0).add(probe.leaf(1)).id], true) as BufferSource);
-    } catch {
-      simdHere = false;
-    }
-  }
-  return simdHere;
-}
-
 /**
  * Compiles a trace into a WebAssembly function over `memory` whose outputs are the nodes `outputs`, as
  * compileTrace does for JS. An output may be one of the inputs (in place): element i is read before it is written.
@@ -125,13 +104,9 @@ export function compileTraceToWasm(trace: Trace, outputs: readonly number[], mem
   return new WebAssembly.Instance(module, { e: { m: memory } }).exports.k as WasmKernel;
 }
 
-/** The wasm backend's memory, if it is the active backend and its memory is one we can import (not shared). */
-function backendMemory(): WebAssembly.Memory | undefined {
-  if (tf.getBackend() !== "wasm") return undefined;
-  const memory = (tf.backend() as unknown as WasmBackend).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  if (typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer) return undefined;
-  return memory;
+/** The wasm backend's memory, if it is the active backend and its memory is one we can import. */
+function activeMemory(): WebAssembly.Memory | undefined {
+  return tf.getBackend() === "wasm" ? backendMemory(tf.backend() as unknown as WasmBackend) : undefined;
 }
 
 // Per compiler (tests pass their own), per memory (a re-created backend has a new one), per trace and outputs:
@@ -162,7 +137,7 @@ function kernelFor(compile: typeof compileTraceToWasm, memory: WebAssembly.Memor
  * inputs do not fit (the caller takes another path); nothing is allocated then. Call inside tf.tidy.
  */
 export function runFusedOnWasm(trace: Trace, outputs: readonly number[], consts: readonly number[], inputs: readonly tf.Tensor[], compile: typeof compileTraceToWasm = compileTraceToWasm): tf.Tensor[] | undefined {
-  const memory = backendMemory();
+  const memory = activeMemory();
   const n = inputs[0]?.size;
   if (!memory || n === undefined || inputs.length !== trace.inputs || inputs.some((t) => t.dtype !== "float32" || t.size !== n)) return undefined;
   const backend = tf.backend() as unknown as WasmBackend;
