@@ -8,6 +8,10 @@
  * first. Measured on the bench MLP (npm run bench, the "copy" kind: weights replaced by new tensors, no
  * arithmetic) that packing cost ~3 ms of CPU in a 12–15 ms step — more than Adam's fused update itself.
  *
+ * Measured in Node (tfjs-backend-wasm 4.22, one thread, Dec 2026), 128×784·784×256: 7.6–9.8 ms on tfjs's kernel
+ * with a new B, 3.4–3.7 ms with a B it has packed before, 2.9–3.1 ms here (17 GFLOP/s, against XNNPACK's 14
+ * with its packing done); 1000×784·784×256 with a packed B: 30 ms there, 23–25 ms here.
+ *
  * This kernel reads both operands where tfjs keeps them: a 4×8 block of C in eight f32x4 accumulators, over k
  * one step at a time (each a[i,k] splatted, each row of B loaded as two vectors). Its sums are XNNPACK's own:
  * every c[i,j] starts at 0 and adds round(a[i,k]·b[k,j]) for k = 0, 1, …, K−1 in turn, a multiply and an add
