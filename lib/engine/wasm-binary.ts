@@ -15,7 +15,7 @@ export const uleb = (x: number): number[] => {
   } while (x !== 0);
   return out;
 };
-export const sleb = (x: number): number[] => {
+const sleb = (x: number): number[] => {
   const out: number[] = [];
   for (;;) {
     const b = x & 0x7f;
@@ -27,9 +27,10 @@ export const sleb = (x: number): number[] => {
 export const f32bytes = (x: number): number[] => Array.from(new Uint8Array(Float32Array.of(x).buffer));
 const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
-export const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22;
+const LOCAL_GET = 0x20, LOCAL_SET = 0x21;
+export const LOCAL_TEE = 0x22;
 export const get = (l: number): number[] => [LOCAL_GET, ...uleb(l)];
 export const set = (l: number): number[] => [LOCAL_SET, ...uleb(l)];
 export const i32 = (x: number): number[] => [0x41, ...sleb(x | 0)];

@@ -112,7 +112,8 @@ function body(trace: Trace, d: Dialect, read: (k: number) => string): string[] {
   return lines;
 }
 
-const key = (trace: Trace, output: number) => `descent_fused_${trace.inputs}_${trace.consts.length}_${trace.ops.join("_")}_out${output}`;
+const traceKey = (trace: Trace) => `descent_fused_${trace.inputs}_${trace.consts.length}_${trace.ops.join("_")}`;
+const key = (trace: Trace, output: number) => `${traceKey(trace)}_out${output}`;
 
 function webgpuProgram(trace: Trace, output: number, shape: number[]) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -215,7 +216,7 @@ const pipelines = new WeakMap<GPUDevice, Map<string, GPUPipeline>>();
 function webgpuStepPipeline(device: GPUDevice, trace: Trace, outputs: readonly number[]): GPUPipeline {
   let cache = pipelines.get(device);
   if (!cache) pipelines.set(device, (cache = new Map()));
-  const k = `${key(trace, -1)}_${outputs.join("_")}`;
+  const k = `${traceKey(trace)}_outs_${outputs.join("_")}`;
   let pipeline = cache.get(k);
   if (!pipeline) {
     pipeline = device.createComputePipeline({ layout: "auto", compute: { module: device.createShaderModule({ code: webgpuStepShader(trace, outputs) }), entryPoint: "main" } });
@@ -246,9 +247,9 @@ function runFusedOnWebGPU(trace: Trace, outputs: readonly number[], consts: read
   const pipeline = webgpuStepPipeline(b.device, trace, outputs);
   const shape = [...inputs[0].shape];
   const outs = outputs.map(() => b.makeTensorInfo(shape, "float32"));
-  for (const t of [...outs, ...inputs]) b.uploadToGPU(t.dataId);
-  const uniforms = b.makeUniforms([{ type: "uint32", data: [n] }, { type: "uint32", data: [x * WORKGROUP] }, ...consts.map((c) => ({ type: "float32", data: [c] }))]);
   const bound = [...outs, ...inputs];
+  for (const t of bound) b.uploadToGPU(t.dataId);
+  const uniforms = b.makeUniforms([{ type: "uint32", data: [n] }, { type: "uint32", data: [x * WORKGROUP] }, ...consts.map((c) => ({ type: "float32", data: [c] }))]);
   const bindGroup = b.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [...bound.map((t, i) => ({ binding: i, resource: b.tensorToBinding(t) })), { binding: bound.length, resource: uniforms }],

@@ -18,7 +18,7 @@
  * threads (its threaded build) is left to the JS loop.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { backendMemory, F, F32, f32bytes, get, hasSimd, I32, LOCAL_TEE, memarg, moduleOf, S, set, simd, sleb, uleb, V128, type WasmBackend } from "../engine/wasm-binary.js";
+import { backendMemory, F, F32, f32bytes, get, hasSimd, I, I32, i32, LOCAL_TEE, memarg, moduleOf, S, set, simd, uleb, V128, type WasmBackend } from "../engine/wasm-binary.js";
 import { TRACE_OP as OP, Trace } from "./engines.js";
 
 /** `(n, input byte offsets…, output byte offsets…, consts…)`: writes outputs[j][i] after every read of element i, i < n. */
@@ -50,7 +50,7 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
     // select(t, f, cond) with cond from a comparison: bitselect on lanes (all-ones masks), select on scalars.
     const choose = (t: number[], f: number[], cond: number[]) => [...t, ...f, ...cond, ...(lane === "v" ? simd(S.bitselect) : [F.select])];
     const body: number[] = [];
-    for (let k = 0; k < nIn; k++) body.push(...get(param.input(k)), ...get(o), 0x6a /* i32.add */, ...(lane === "v" ? simd(S.load) : [F.load]), ...memarg(), ...set(node(k)));
+    for (let k = 0; k < nIn; k++) body.push(...get(param.input(k)), ...get(o), I.add, ...(lane === "v" ? simd(S.load) : [F.load]), ...memarg(), ...set(node(k)));
     const ops = trace.ops;
     for (let k = 0, id = nIn; k < ops.length; k += 4, id++) {
       const x = get(node(ops[k + 1]));
@@ -75,16 +75,16 @@ function moduleBytes(trace: Trace, outputs: readonly number[], withSimd: boolean
       }
       body.push(...code, ...set(node(id)));
     }
-    outputs.forEach((id, j) => body.push(...get(param.output(j)), ...get(o), 0x6a, ...get(node(id)), ...(lane === "v" ? simd(S.store) : [F.store]), ...memarg()));
+    outputs.forEach((id, j) => body.push(...get(param.output(j)), ...get(o), I.add, ...get(node(id)), ...(lane === "v" ? simd(S.store) : [F.store]), ...memarg()));
     // o += step; loop while o < stop (entered only when o < stop)
-    body.push(...get(o), 0x41, ...sleb(step), 0x6a, LOCAL_TEE, ...uleb(o), ...get(stop), 0x49 /* i32.lt_u */, 0x0d, 0);
-    return [0x02, 0x40, ...get(o), ...get(stop), 0x4f /* i32.ge_u */, 0x0d, 0, 0x03, 0x40, ...body, 0x0b, 0x0b];
+    body.push(...get(o), ...i32(step), I.add, LOCAL_TEE, ...uleb(o), ...get(stop), I.ltU, 0x0d, 0);
+    return [0x02, 0x40, ...get(o), ...get(stop), I.geU, 0x0d, 0, 0x03, 0x40, ...body, 0x0b, 0x0b];
   };
 
   const code: number[] = [
     // end = 4n bytes; end4 = the bytes the SIMD loop covers (none without SIMD)
-    ...get(param.n), 0x41, 2, 0x74 /* i32.shl */, ...set(end),
-    ...(withSimd ? [...get(end), 0x41, ...sleb(-16), 0x71 /* i32.and */, ...set(end4)] : []),
+    ...get(param.n), ...i32(2), I.shl, ...set(end),
+    ...(withSimd ? [...get(end), ...i32(-16), I.and, ...set(end4)] : []),
     ...(withSimd ? Array.from({ length: nConst }, (_, k) => [...get(param.konst(k)), ...simd(S.splat), ...set(splatted(k))]).flat() : []),
     ...(withSimd ? pass("v", 16, end4) : []),
     ...pass("s", 4, end),

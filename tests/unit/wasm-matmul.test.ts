@@ -77,11 +77,11 @@ describe("the kernel on a plain memory", () => {
   }
 });
 
-/** tf.matMul through tfjs's own kernel. */
-function stock<T>(f: () => T): T {
+/** `f` run on tfjs's own kernel, ours installed again once it settles. */
+async function stock<T>(f: () => T | Promise<T>): Promise<T> {
   useStockWasmMatMul();
   try {
-    return f();
+    return await f();
   } finally {
     useWasmMatMul();
   }
@@ -90,7 +90,7 @@ function stock<T>(f: () => T): T {
 describe("installed on the wasm backend", () => {
   const big: [number, number, number][] = [[128, 256, 784], [128, 10, 256], [33, 70, 129]];
   for (const [m, n, k] of [...SHAPES, ...big]) {
-    test(`${m}×${k}·${k}×${n}: bit for bit tfjs's XNNPACK kernel, and so with transposeA on the transposed tensor`, () => {
+    test(`${m}×${k}·${k}×${n}: bit for bit tfjs's XNNPACK kernel, and so with transposeA on the transposed tensor`, async () => {
       const random = rng(m + n + k);
       const a = tf.tensor2d(normals(m * k, random), [m, k]);
       const b = tf.tensor2d(normals(k * n, random), [k, n]);
@@ -98,7 +98,7 @@ describe("installed on the wasm backend", () => {
       const before = tf.memory().numTensors;
       const ours = tf.matMul(a, b);
       const oursT = tf.matMul(at, b, true, false);
-      const theirs = stock(() => tf.matMul(a, b));
+      const theirs = await stock(() => tf.matMul(a, b));
       assert.deepEqual(ours.shape, [m, n]);
       sameFloats(ours.dataSync(), theirs.dataSync(), "plain");
       sameFloats(oursT.dataSync(), theirs.dataSync(), "transposeA");
@@ -108,12 +108,12 @@ describe("installed on the wasm backend", () => {
     });
   }
 
-  test("batch dimensions of size 1 keep tfjs's output shape; what it does not take is tfjs's", () => {
+  test("batch dimensions of size 1 keep tfjs's output shape; what it does not take is tfjs's", async () => {
     const random = rng(5);
     const a3 = tf.tensor3d(normals(6 * 5, random), [1, 6, 5]);
     const b2 = tf.tensor2d(normals(5 * 9, random), [5, 9]);
     const ours = tf.matMul(a3, b2);
-    const theirs = stock(() => tf.matMul(a3, b2));
+    const theirs = await stock(() => tf.matMul(a3, b2));
     assert.deepEqual(ours.shape, theirs.shape);
     sameFloats(ours.dataSync(), theirs.dataSync(), "[1,6,5]·[5,9]");
     const backend = tf.backend() as never;
@@ -125,19 +125,12 @@ describe("installed on the wasm backend", () => {
     assert.equal(wasmMatMul(ints, ints, false, false, backend), undefined, "int32");
     assert.equal(wasmMatMul(tf.zeros([3, 0]), tf.zeros([0, 4]), false, false, backend), undefined, "empty K");
     // Through tf.matMul they still run, on tfjs's kernel.
-    sameFloats(tf.matMul(batched, b2).dataSync(), stock(() => tf.matMul(batched, b2)).dataSync(), "batch of 2");
-    sameFloats(tf.matMul(a3, bT, false, true).dataSync(), stock(() => tf.matMul(a3, bT, false, true)).dataSync(), "transposeB");
+    sameFloats(tf.matMul(batched, b2).dataSync(), (await stock(() => tf.matMul(batched, b2))).dataSync(), "batch of 2");
+    sameFloats(tf.matMul(a3, bT, false, true).dataSync(), (await stock(() => tf.matMul(a3, bT, false, true))).dataSync(), "transposeB");
   });
 
   test("the bench MLP trains to the same losses with tfjs's matMul and with ours", async () => {
-    const theirs = await (async () => {
-      useStockWasmMatMul();
-      try {
-        return await benchMLP({ steps: 10, warmup: 5 });
-      } finally {
-        useWasmMatMul();
-      }
-    })();
+    const theirs = await stock(() => benchMLP({ steps: 10, warmup: 5 }));
     const ours = await benchMLP({ steps: 10, warmup: 5 });
     assert.deepEqual([...ours.warmupLosses, ...ours.losses], [...theirs.warmupLosses, ...theirs.losses]);
     assert.equal(ours.tensorsAtEnd, ours.tensorsAfterWarmup, "no tensor leaks per step");
